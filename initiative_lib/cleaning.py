@@ -1,0 +1,252 @@
+"""Text clean-up, step by step, with every change counted.
+
+Each step is a small pure function ``str -> (str, int)`` returning the new
+text and how many changes it made; :func:`clean_text` runs them in order and
+returns a :class:`CleaningRecord`, which the build writes to
+``corpus/cleaning.csv`` so that no clean-up is silent.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, fields
+
+BOM = "\ufeff"
+REPLACEMENT = "\ufffd"
+# invisible characters that PDF extraction leaves inside words
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_TRAILING_SPACE_RE = re.compile(r"[ \t\f\v\u00a0]+$", re.MULTILINE)
+# a word broken by a hyphen at a line end, continued in lower case
+_HYPHEN_BREAK_RE = re.compile(r"([^\W\d_])-\n[ \t]*([a-z])")
+# a page-number line: "12", "- 12 -", "Page 12", "12 | Page", "12 of 40", "iv"
+_PAGE_NUMBER_RE = re.compile(
+    r"^[ \t]*(?:[-–—]?\s*\d{1,4}\s*[-–—]?|page\s+\d{1,4}(?:\s+of\s+\d{1,4})?"
+    r"|\d{1,4}\s*\|\s*page|\d{1,4}\s+of\s+\d{1,4}|[ivxlc]{1,6})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# a table-of-contents line: text, a run of dot leaders, optionally a page number
+_TOC_LEADER_RE = re.compile(r"^.*(?:\.\s?){5,}\s*\d{0,4}[ \t]*$", re.MULTILINE)
+# noise: a line of one character (vertical text in a PDF graphic), or of binary digits (cover art)
+_NOISE_LINE_RE = re.compile(r"^[ \t]*(?:\S|[01][01 \t]{7,})[ \t]*$", re.MULTILINE)
+RUNNING_HEADER_MIN_REPEATS = 4
+RUNNING_HEADER_MAX_WORDS = 12
+
+
+@dataclass(frozen=True)
+class CleaningRecord:
+    """How many changes each clean-up step made to one source file."""
+
+    bom: int = 0
+    undecodable_bytes: int = 0
+    replacement_chars: int = 0
+    crlf: int = 0
+    lone_cr: int = 0
+    unicode_normalised: int = 0
+    invisible_chars: int = 0
+    dehyphenated: int = 0
+    page_numbers: int = 0
+    toc_lines: int = 0
+    noise_lines: int = 0
+    running_headers: int = 0
+
+    def __add__(self, other: CleaningRecord) -> CleaningRecord:
+        return CleaningRecord(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    def as_dict(self) -> dict[str, int]:
+        """Return the counts as a plain dictionary, in field order."""
+        return asdict(self)
+
+
+def decode_bytes(data: bytes) -> tuple[str, dict[str, int]]:
+    """Decode UTF-8, removing a leading BOM and replacing undecodable bytes.
+
+    Returns the text and the counts ``bom``, ``undecodable_bytes`` (bytes that
+    were not valid UTF-8, each replaced by U+FFFD) and ``replacement_chars``
+    (U+FFFD characters already present in the source).
+
+    Examples
+    --------
+    >>> decode_bytes(b"\\xef\\xbb\\xbfcaf\\xe9")
+    ('caf\\ufffd', {'bom': 1, 'undecodable_bytes': 1, 'replacement_chars': 0})
+    """
+    bom = int(data.startswith(b"\xef\xbb\xbf"))
+    if bom:
+        data = data[3:]
+    present = data.count(REPLACEMENT.encode())
+    # surrogateescape maps each undecodable byte to one lone surrogate
+    text, bad = _SURROGATE_RE.subn(REPLACEMENT, data.decode("utf-8", errors="surrogateescape"))
+    return text, {"bom": bom, "undecodable_bytes": bad, "replacement_chars": present}
+
+
+_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+
+
+def normalise_line_ends(text: str) -> tuple[str, int, int]:
+    r"""Turn CRLF and lone CR into LF; return the text and both counts.
+
+    Examples
+    --------
+    >>> normalise_line_ends("a\r\nb\rc")
+    ('a\nb\nc', 1, 1)
+    """
+    crlf = text.count("\r\n")
+    text = text.replace("\r\n", "\n")
+    lone = text.count("\r")
+    return text.replace("\r", "\n"), crlf, lone
+
+
+def normalise_unicode(text: str) -> tuple[str, int]:
+    """Apply NFKC (ligatures, compatibility forms, no-break spaces) and count changed characters.
+
+    Examples
+    --------
+    >>> normalise_unicode("\\ufb01nal")
+    ('final', 1)
+    """
+    out = unicodedata.normalize("NFKC", text)
+    if out == text:
+        return out, 0
+    changed = sum(1 for ch in text if unicodedata.normalize("NFKC", ch) != ch)
+    return out, changed
+
+
+def remove_invisible(text: str) -> tuple[str, int]:
+    """Remove soft hyphens, zero-width characters and stray BOMs inside the text."""
+    return _INVISIBLE_RE.subn("", text)
+
+
+def join_hyphenated(text: str) -> tuple[str, int]:
+    r"""Join words hyphenated across a line break when the next line goes on in lower case.
+
+    Examples
+    --------
+    >>> join_hyphenated("infra-\nstructure and cyber-\nSecurity")
+    ('infrastructure and cyber-\nSecurity', 1)
+    """
+    text = _TRAILING_SPACE_RE.sub("", text)
+    return _HYPHEN_BREAK_RE.subn(r"\1\2", text)
+
+
+def remove_page_numbers(text: str) -> tuple[str, int]:
+    r"""Drop lines that hold only a page number (arabic, roman, ``Page N``, ``N | Page``).
+
+    Examples
+    --------
+    >>> remove_page_numbers("end of page\n 12 \nnext page")
+    ('end of page\n\nnext page', 1)
+    """
+    return _PAGE_NUMBER_RE.subn("", text)
+
+
+def remove_toc_lines(text: str) -> tuple[str, int]:
+    r"""Drop table-of-contents lines: text followed by a run of dot leaders and a page number.
+
+    Examples
+    --------
+    >>> remove_toc_lines("Contents\nIntroduction . . . . . . 3\nBody")
+    ('Contents\n\nBody', 1)
+    """
+    return _TOC_LEADER_RE.subn("", text)
+
+
+def remove_noise_lines(text: str) -> tuple[str, int]:
+    r"""Drop lines of a single character or of binary digits only.
+
+    PDF extraction turns vertical text into one letter per line, and some
+    covers carry "binary code" artwork; neither is text.
+
+    Examples
+    --------
+    >>> remove_noise_lines("e\nt\nreal words\n0101 1100 0110\n")
+    ('\n\nreal words\n\n', 3)
+    """
+    return _NOISE_LINE_RE.subn("", text)
+
+
+def _header_key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def remove_running_headers(
+    text: str,
+    *,
+    min_repeats: int = RUNNING_HEADER_MIN_REPEATS,
+    max_words: int = RUNNING_HEADER_MAX_WORDS,
+) -> tuple[str, int]:
+    r"""Drop short lines that recur at least ``min_repeats`` times (digits ignored).
+
+    A running header or footer ("National Cyber Security Strategy 2015 | 7")
+    repeats on every page with a changing page number; such lines are found
+    by comparing lines with their digits masked. Only lines of two to
+    ``max_words`` words with a word of three letters or more count.
+
+    Examples
+    --------
+    >>> text = "\n".join(["Title | 1", "a b c", "Title | 2", "d", "Title | 3", "e", "Title | 4"])
+    >>> remove_running_headers(text)
+    ('\na b c\n\nd\n\ne\n', 4)
+    """
+    lines = text.split("\n")
+    keys = [_header_key(line) for line in lines]
+    freq = Counter(k for k in keys if k)
+    drop = {
+        k
+        for k, n in freq.items()
+        if n >= min_repeats and 2 <= len(k.split()) <= max_words and re.search(r"[^\W\d_]{3}", k)
+    }
+    if not drop:
+        return text, 0
+    removed = 0
+    out = []
+    for line, key in zip(lines, keys, strict=True):
+        if key in drop:
+            removed += 1
+            out.append("")
+        else:
+            out.append(line)
+    return "\n".join(out), removed
+
+
+def clean_text(text: str) -> tuple[str, CleaningRecord]:
+    """Run every text clean-up step on decoded text; return the text and the counts.
+
+    The steps, in order: line ends, invisible characters, Unicode NFKC,
+    hyphenation across line breaks, table-of-contents lines, page-number
+    lines, noise lines (single characters, binary-digit art), running headers
+    and footers.
+
+    Examples
+    --------
+    >>> text, rec = clean_text("Cyber-\\r\\nspace is \\ufb01ne.\\r\\n")
+    >>> text, rec.crlf, rec.dehyphenated, rec.unicode_normalised
+    ('Cyberspace is fine.\\n', 2, 1, 1)
+    """
+    text, crlf, lone = normalise_line_ends(text)
+    text, invisible = remove_invisible(text)
+    text, nfkc = normalise_unicode(text)
+    text, dehyph = join_hyphenated(text)
+    text, toc = remove_toc_lines(text)
+    text, pages = remove_page_numbers(text)
+    text, noise = remove_noise_lines(text)
+    text, headers = remove_running_headers(text)
+    record = CleaningRecord(
+        crlf=crlf,
+        lone_cr=lone,
+        unicode_normalised=nfkc,
+        invisible_chars=invisible,
+        dehyphenated=dehyph,
+        page_numbers=pages,
+        toc_lines=toc,
+        noise_lines=noise,
+        running_headers=headers,
+    )
+    return text, record
+
+
+def read_clean(data: bytes) -> tuple[str, CleaningRecord]:
+    """Decode and clean a source file's bytes; return the text and the full record."""
+    text, counts = decode_bytes(data)
+    text, record = clean_text(text)
+    return text, record + CleaningRecord(**counts)

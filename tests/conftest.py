@@ -1,0 +1,28 @@
+"""Shared fixtures: a tiny corpus and a writable copy of the shipped corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import matplotlib
+import pytest
+from helpers import write_tiny_corpus
+
+from initiative_lib.paths import DEFAULT_CORPUS_DIR
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path: Path) -> Path:
+    """A valid tiny corpus folder in a temporary directory."""
+    return write_tiny_corpus(tmp_path / "corpus")
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped corpus."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(DEFAULT_CORPUS_DIR, dest)
+    return dest
