@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Set-up and the project's jobs, with nothing but Python 3.11+ installed.
+
+    python3 tasks.py main     # build the environment if needed, run every notebook, write every figure
+    python3 tasks.py test     # build the environment if needed, run the whole test suite (with nbval)
+    python3 tasks.py lab      # open JupyterLab on the notebooks
+    python3 tasks.py corpus   # rebuild corpus/ from the offline mirror (maintainers; needs ../shared/corpora)
+
+The environment is a virtual environment in ``.venv`` with the package
+installed in editable mode with its ``test`` and ``dev`` extras. It is rebuilt
+when ``pyproject.toml`` changes. Set ``INITIATIVE_VENV`` to use another folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("INITIATIVE_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+STAMP = VENV / ".initiative-installed"
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def _say(msg: str) -> None:
+    sys.stderr.write(f"[tasks] {msg}\n")
+    sys.stderr.flush()
+
+
+def _run(*cmd: str | os.PathLike[str], **kw: object) -> None:
+    _say(" ".join(str(c) for c in cmd))
+    subprocess.run([str(c) for c in cmd], check=True, **kw)  # noqa: S603
+
+
+def ensure_env() -> None:
+    """Create ``.venv`` and install the project unless it is up to date."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == want:
+        return
+    if not PY.exists():
+        _say(f"creating the virtual environment {VENV}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    _run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    _run(PY, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test,dev]")
+    _run(PY, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3")
+    STAMP.write_text(want + "\n")
+
+
+def notebooks() -> list[Path]:
+    """The numbered notebooks, in order."""
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def main_job() -> None:
+    """Run every notebook in order, saving outputs and figures."""
+    ensure_env()
+    _run(PY, "-m", "initiative_lib.notebooks", *map(str, notebooks()), cwd=ROOT)
+
+
+def test() -> int:
+    """Run the unit tests, doctests and the strict nbval check of every notebook."""
+    ensure_env()
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    cmd = [str(PY), "-m", "pytest", "-p", "no:cacheprovider", "tests", "initiative_lib"]
+    if notebooks():
+        cmd += ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
+                *map(str, notebooks())]
+    _say(" ".join(cmd))
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode  # noqa: S603
+
+
+def lab() -> None:
+    """Open JupyterLab on the notebooks folder."""
+    ensure_env()
+    _run(BIN / "jupyter", "lab", f"--notebook-dir={NOTEBOOKS}")
+
+
+def corpus() -> None:
+    """Rebuild the corpus folder from the offline mirror."""
+    ensure_env()
+    mirror = os.environ.get("INITIATIVE_MIRROR", str(ROOT.parent / "shared" / "corpora"))
+    _run(PY, "-m", "initiative_lib", "corpus", "build", "--mirror", mirror)
+
+
+if __name__ == "__main__":
+    jobs = {"main": main_job, "test": test, "lab": lab, "corpus": corpus, "env": ensure_env}
+    if len(sys.argv) != 2 or sys.argv[1] not in jobs:
+        sys.exit(f"usage: python3 tasks.py {{{','.join(jobs)}}}")
+    result = jobs[sys.argv[1]]()
+    sys.exit(result if isinstance(result, int) else 0)
