@@ -35,12 +35,12 @@ def _say(msg: str) -> None:
 
 def _run(*cmd: str | os.PathLike[str], **kw: object) -> None:
     _say(" ".join(str(c) for c in cmd))
-    subprocess.run([str(c) for c in cmd], check=True, **kw)  # noqa: S603
+    subprocess.run([str(c) for c in cmd], check=True, **kw)
 
 
 def ensure_env() -> None:
     """Create ``.venv`` and install the project unless it is up to date."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may be started by an older Python
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == want:
@@ -71,10 +71,15 @@ def test() -> int:
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
     cmd = [str(PY), "-m", "pytest", "-p", "no:cacheprovider", "tests", "initiative_lib"]
     if notebooks():
-        cmd += ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-                *map(str, notebooks())]
+        cmd += [
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            "tests/nbval_sanitize.cfg",
+            *map(str, notebooks()),
+        ]
     _say(" ".join(cmd))
-    return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode  # noqa: S603
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
 
 
 def lab() -> None:

@@ -188,6 +188,12 @@ def _check_row(rec: dict[str, str], path: Path, row: int, root: Path) -> None:
     except ValueError:
         msg = f"{where(path, row, 'date')}: value {rec['date']!r} is not a calendar date; expected YYYY-MM-DD"
         raise CorpusError(msg) from None
+    if not "1900" <= rec["date"][:4] <= "2099":
+        msg = f"{where(path, row, 'date')}: value {rec['date']!r} is out of range; expected a year from 1900 to 2099"
+        raise CorpusError(msg)
+    if not _is_language(rec["language"]):
+        msg = f"{where(path, row, 'language')}: value {rec['language']!r} is not an ISO 639-1 language code"
+        raise CorpusError(msg)
     if rec["country"] and not _is_country(rec["country"]):
         msg = f"{where(path, row, 'country')}: value {rec['country']!r} is not an ISO 3166-1 alpha-3 code"
         raise CorpusError(msg)
@@ -211,6 +217,16 @@ def _check_row(rec: dict[str, str], path: Path, row: int, root: Path) -> None:
 
 
 _COUNTRIES: set[str] | None = None
+_LANGUAGES: set[str] | None = None
+
+
+def _is_language(code: str) -> bool:
+    global _LANGUAGES
+    if _LANGUAGES is None:
+        import pycountry
+
+        _LANGUAGES = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    return code in _LANGUAGES
 
 
 def _is_country(code: str) -> bool:
@@ -249,7 +265,11 @@ class Corpus:
 
     def text_of(self, doc_id: str) -> str | None:
         """Return the shipped text of a document, or None when it ships as features."""
-        rel = self.manifest.loc[self.manifest["doc_id"] == doc_id, "text_file"].iloc[0]
+        match = self.manifest.loc[self.manifest["doc_id"] == doc_id, "text_file"]
+        if match.empty:
+            msg = f"{self.root / schema.DOCUMENTS_FILE}: no document with doc_id {doc_id!r}"
+            raise CorpusError(msg)
+        rel = match.iloc[0]
         return read_text_file(self.root / rel) if rel else None
 
     def iter_segments(self) -> Iterator[SegmentFeatures]:
@@ -377,8 +397,9 @@ def load_corpus(*, corpus_dir: PathLike | None = None, validate: bool = True) ->
     Examples
     --------
     >>> docs = load_corpus()
-    >>> docs.loc["wic-initiative-2020", ["group", "country", "year"]].tolist()
-    ['initiative', 'CHN', 2020]
+    >>> row = docs.loc["wic-initiative-2020"]
+    >>> row["group"], row["country"], int(row["year"])
+    ('initiative', 'CHN', 2020)
     """
     corpus = open_corpus(corpus_dir=corpus_dir, validate=validate)
     df = _typed(corpus.manifest)
@@ -401,8 +422,8 @@ def load_segments(*, corpus_dir: PathLike | None = None, validate: bool = True) 
     Examples
     --------
     >>> segs = load_segments()
-    >>> segs.loc[segs["doc_id"] == "wic-initiative-2020", "seg_no"].iloc[0]
-    1
+    >>> segs.loc[segs["doc_id"] == "wic-initiative-2020", "seg_no"].tolist()
+    [1, 2, 3, 4, 5, 6, 7]
     """
     corpus = open_corpus(corpus_dir=corpus_dir, validate=validate)
     records = [(s.doc_id, s.seg_no, s.counts.n_tokens, s.text) for s in corpus.iter_segments()]

@@ -173,6 +173,8 @@ def _edit(root: Path, row: int, **values: str) -> None:
         ({"group": "treaty"}, r"row 4, field 'group': unknown value 'treaty'; expected one of \['declaration'"),
         ({"issuer_type": "ngo"}, r"field 'issuer_type': unknown value 'ngo'"),
         ({"licence": "mine"}, r"field 'licence': unknown value 'mine'"),
+        ({"date": "0000-01-01"}, r"field 'date': value '0000-01-01' is out of range"),
+        ({"language": "xx"}, r"field 'language': value 'xx' is not an ISO 639-1 language code"),
         ({"country": "XYZ"}, r"field 'country': value 'XYZ' is not an ISO 3166-1 alpha-3 code"),
         ({"country": "fr"}, r"field 'country': value 'fr' is malformed"),
         ({"doc_id": "Bad Id"}, r"field 'doc_id': value 'Bad Id' is malformed"),
