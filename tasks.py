@@ -68,7 +68,8 @@ def main_job() -> None:
 def test() -> int:
     """Run the unit tests, doctests and the strict nbval check of every notebook."""
     ensure_env()
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env.pop("MPLBACKEND", None)  # notebooks use the inline backend, as in JupyterLab
     cmd = [str(PY), "-m", "pytest", "-p", "no:cacheprovider", "tests", "initiative_lib"]
     if notebooks():
         cmd += [

@@ -31,7 +31,6 @@ def run_notebook(path: str | os.PathLike[str], *, timeout: int = 600) -> float:
         record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
