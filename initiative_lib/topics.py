@@ -1,0 +1,618 @@
+"""Topic models (LDA and NMF) with aligned, recorded, deterministic results.
+
+:func:`fit_topics` wraps scikit-learn's estimators and returns a
+:class:`TopicModel` whose tables carry the row identifiers of the input:
+
+* ``topic_term`` -- ``k x V`` term probabilities (rows sum to 1);
+* ``segment_topics`` -- topic shares of every input row (rows sum to 1),
+  indexed by ``(doc_id, seg_no)`` (segment level) or ``doc_id``;
+* ``document_topics`` -- per ``doc_id``, the mean of its segments' shares
+  weighted by each segment's number of modelled tokens (the sum of its counts
+  after preprocessing);
+* ``config`` -- ``k``, method, seed, every estimator setting, the input's
+  ``preprocessing`` record and package versions.
+
+Shares of a row
+---------------
+LDA: the normalised variational document-topic parameters from
+``LatentDirichletAllocation.transform`` (inference with the fitted topics).
+NMF: the matrix factorised is the row-normalised counts (term proportions of
+each row; ``weighting="tfidf"`` uses l2-normalised tf-idf instead), ``X ~ W
+H``. ``topic_term`` is ``H`` with rows scaled to sum to 1 and the share of
+topic ``k`` in row ``i`` is ``W[i, k] * sum(H[k])`` normalised over ``k``,
+i.e. the part of the row's reconstructed mass that topic ``k`` supplies.
+Rows with no modelled tokens get equal shares ``1/k`` (and weight 0 in
+``document_topics``).
+
+Determinism
+-----------
+Every fit and inference runs with BLAS/OpenMP pools limited to one thread
+(:func:`threadpoolctl.threadpool_limits`, restored afterwards), scikit-learn's
+``n_jobs`` is not used and ``random_state`` is a required int, so repeated runs
+give identical numbers whatever the machine's thread settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.stats import rankdata
+from threadpoolctl import threadpool_limits
+
+from initiative_lib.dtm import DocumentTermMatrix
+
+Method = Literal["lda", "nmf"]
+METHODS: tuple[str, ...] = ("lda", "nmf")
+#: default iteration caps: LDA batch EM passes; NMF coordinate-descent sweeps
+DEFAULT_MAX_ITER: dict[str, int] = {"lda": 10, "nmf": 200}
+GROUPS: tuple[str, ...] = ("initiative", "declaration", "strategy", "netmundial", "user")
+
+
+def check_seed(random_state: object, name: str = "random_state") -> int:
+    """Return ``random_state`` if it is a non-negative int, else raise.
+
+    Examples
+    --------
+    >>> check_seed(3)
+    3
+    """
+    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
+        msg = f"{name} must be a non-negative int seed (passed to scikit-learn/numpy); got {random_state!r}"
+        raise TypeError(msg)
+    if random_state < 0:
+        msg = f"{name} must be a non-negative int seed; got {random_state!r}"
+        raise ValueError(msg)
+    return int(random_state)
+
+
+def _check_k(k: object, n_rows: int, n_terms: int) -> int:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 2:
+        msg = f"k must be an int >= 2 (number of topics); got {k!r}"
+        raise ValueError(msg)
+    if k > min(n_rows, n_terms):
+        msg = f"k must be at most min(n_rows, n_terms) = {min(n_rows, n_terms)}; got {k!r}"
+        raise ValueError(msg)
+    return int(k)
+
+
+def _check_method(method: object) -> str:
+    if method not in METHODS:
+        msg = f"method must be one of {list(METHODS)}; got {method!r}"
+        raise ValueError(msg)
+    return str(method)
+
+
+def row_index(rows: pd.DataFrame) -> pd.Index:
+    """Identifiers of matrix rows: ``(doc_id, seg_no)`` if ``seg_no`` exists, else ``doc_id``."""
+    if "seg_no" in rows.columns:
+        return pd.MultiIndex.from_frame(rows[["doc_id", "seg_no"]])
+    return pd.Index(rows["doc_id"], name="doc_id")
+
+
+def _topic_columns(k: int) -> pd.Index:
+    return pd.RangeIndex(k, name="topic")
+
+
+def _normalise_rows(a: np.ndarray) -> np.ndarray:
+    """Rows scaled to sum to 1; all-zero (or non-finite) rows become uniform."""
+    a = np.asarray(a, dtype=np.float64)
+    s = a.sum(axis=1, keepdims=True)
+    good = np.isfinite(s) & (s > 0)
+    out = np.where(good, a / np.where(good, s, 1.0), 1.0 / a.shape[1])
+    return out
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A matrix converted once for (possibly many) fits."""
+
+    X: sp.csr_matrix  # float64 counts
+    vocab: pd.Index
+    rows: pd.DataFrame
+    tokens: np.ndarray  # modelled tokens per row
+    level: str
+    preprocessing: dict[str, Any]
+    doc_ids: pd.Index
+    doc_codes: np.ndarray
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def weighted(self, weighting: str) -> sp.csr_matrix:
+        key = f"X_{weighting}"
+        if key not in self._cache:
+            self._cache[key] = _weight_matrix(self.X, weighting)
+        return self._cache[key]
+
+
+def _prepare(dtm: DocumentTermMatrix) -> _Prepared:
+    if not isinstance(dtm, DocumentTermMatrix):
+        msg = f"dtm must be a DocumentTermMatrix; got {type(dtm).__name__}"
+        raise TypeError(msg)
+    X = sp.csr_matrix(dtm.counts, dtype=np.float64)
+    X.sort_indices()
+    if X.nnz and X.data.min() < 0:
+        msg = "dtm.counts must be non-negative; got negative entries"
+        raise ValueError(msg)
+    codes, doc_ids = pd.factorize(dtm.rows["doc_id"])
+    return _Prepared(
+        X=X,
+        vocab=pd.Index(dtm.vocab, dtype=object),
+        rows=dtm.rows.reset_index(drop=True).copy(),
+        tokens=np.asarray(X.sum(axis=1)).ravel(),
+        level=dtm.level,
+        preprocessing=dict(dtm.preprocessing),
+        doc_ids=pd.Index(doc_ids, name="doc_id"),
+        doc_codes=codes,
+    )
+
+
+def _weight_matrix(X: sp.csr_matrix, weighting: str) -> sp.csr_matrix:
+    if weighting == "proportion":
+        s = np.asarray(X.sum(axis=1)).ravel()
+        return (sp.diags(np.where(s > 0, 1.0 / np.where(s > 0, s, 1.0), 0.0)) @ X).tocsr()
+    if weighting == "tfidf":
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        return TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True).fit_transform(X).tocsr()
+    msg = f"weighting must be 'proportion' or 'tfidf'; got {weighting!r}"
+    raise ValueError(msg)
+
+
+def _make_estimator(method: str, k: int, random_state: int, max_iter: int, options: Mapping[str, Any]) -> Any:
+    if method == "lda":
+        from sklearn.decomposition import LatentDirichletAllocation
+
+        params: dict[str, Any] = {
+            "n_components": k,
+            "learning_method": "batch",
+            "max_iter": max_iter,
+            "random_state": random_state,
+            "evaluate_every": -1,
+            "n_jobs": None,
+        }
+        params.update(options)
+        if params.get("n_jobs") not in (None, 1):
+            msg = f"n_jobs must be None or 1 (parallel E-steps change summation order); got {params['n_jobs']!r}"
+            raise ValueError(msg)
+        return LatentDirichletAllocation(**params)
+    from sklearn.decomposition import NMF
+
+    params = {
+        "n_components": k,
+        "init": "nndsvda",
+        "solver": "cd",
+        "beta_loss": "frobenius",
+        "max_iter": max_iter,
+        "tol": 1e-4,
+        "random_state": random_state,
+    }
+    params.update(options)
+    return NMF(**params)
+
+
+def _shares(method: str, estimator: Any, X: sp.csr_matrix) -> np.ndarray:
+    """Topic shares per row of an already weighted matrix (one BLAS thread)."""
+    with threadpool_limits(limits=1):
+        if method == "lda":
+            theta = estimator.transform(X, normalize=False)
+        else:
+            W = estimator.transform(X)
+            theta = W * estimator.components_.sum(axis=1)[None, :]
+    theta = _normalise_rows(theta)
+    empty = np.diff(X.indptr) == 0
+    theta[empty] = 1.0 / theta.shape[1]
+    return theta
+
+
+def _versions() -> dict[str, str]:
+    return {p: version(p) for p in ("scikit-learn", "numpy", "scipy")}
+
+
+def _fit_prepared(
+    prep: _Prepared,
+    k: int,
+    method: str,
+    random_state: int,
+    max_iter: int | None,
+    options: Mapping[str, Any],
+) -> TopicModel:
+    options = dict(options)
+    weighting = options.pop("weighting", "proportion") if method == "nmf" else None
+    if method == "lda" and "weighting" in options:
+        msg = f"weighting applies to method='nmf' only; got weighting={options['weighting']!r} with method='lda'"
+        raise ValueError(msg)
+    max_iter = DEFAULT_MAX_ITER[method] if max_iter is None else max_iter
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
+        msg = f"max_iter must be an int >= 1; got {max_iter!r}"
+        raise ValueError(msg)
+    X = prep.X if method == "lda" else prep.weighted(weighting)
+    est = _make_estimator(method, k, random_state, max_iter, options)
+    with threadpool_limits(limits=1):
+        est.fit(X)
+    beta = _normalise_rows(est.components_)
+    theta = _shares(method, est, X)
+    topics = _topic_columns(k)
+    topic_term = pd.DataFrame(beta, index=topics, columns=pd.Index(prep.vocab, name="term"))
+    seg = pd.DataFrame(theta, index=row_index(prep.rows), columns=topics)
+    docs = _document_shares(theta, prep.tokens, prep.doc_codes, prep.doc_ids, topics)
+    config = {
+        "k": k,
+        "method": method,
+        "random_state": random_state,
+        "max_iter": max_iter,
+        "weighting": weighting,
+        "estimator": type(est).__name__,
+        "solver": {key: (val if isinstance(val, str | int | float | bool | type(None)) else repr(val))
+                   for key, val in sorted(est.get_params().items())},
+        "n_iter": int(getattr(est, "n_iter_", -1)),
+        "level": prep.level,
+        "n_rows": int(prep.X.shape[0]),
+        "n_terms": int(prep.X.shape[1]),
+        "preprocessing": prep.preprocessing,
+        "versions": _versions(),
+    }
+    return TopicModel(
+        method=method,
+        k=k,
+        topic_term=topic_term,
+        segment_topics=seg,
+        document_topics=docs,
+        rows=prep.rows,
+        tokens=pd.Series(prep.tokens, index=seg.index, name="tokens"),
+        config=config,
+        estimator=est,
+    )
+
+
+def _document_shares(
+    theta: np.ndarray, tokens: np.ndarray, codes: np.ndarray, doc_ids: pd.Index, topics: pd.Index
+) -> pd.DataFrame:
+    n_docs = len(doc_ids)
+    w = np.asarray(tokens, dtype=np.float64)
+    agg_w = sp.csr_matrix((w, (codes, np.arange(len(codes)))), shape=(n_docs, len(codes)))
+    agg_1 = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(n_docs, len(codes)))
+    num = agg_w @ theta
+    tot = np.asarray(agg_w.sum(axis=1)).ravel()
+    unweighted = (agg_1 @ theta) / np.asarray(agg_1.sum(axis=1))
+    shares = np.where(tot[:, None] > 0, num / np.where(tot > 0, tot, 1.0)[:, None], unweighted)
+    return pd.DataFrame(_normalise_rows(shares), index=doc_ids, columns=topics)
+
+
+@dataclass(frozen=True, eq=False)
+class TopicModel:
+    """A fitted topic model and its aligned results (see module docstring).
+
+    Attributes
+    ----------
+    method : {"lda", "nmf"}
+    k : int
+    topic_term : DataFrame, ``k x V``, rows sum to 1; index ``topic``, columns ``term``
+    segment_topics : DataFrame, one row per input row, rows sum to 1
+    document_topics : DataFrame, one row per ``doc_id`` (order of first appearance)
+    rows : DataFrame, the input's row metadata (aligned with ``segment_topics``)
+    tokens : Series, modelled tokens per input row (weights of ``document_topics``)
+    config : dict, everything needed to refit (k, method, seed, solver, preprocessing, versions)
+    estimator : the fitted scikit-learn object
+    """
+
+    method: str
+    k: int
+    topic_term: pd.DataFrame
+    segment_topics: pd.DataFrame
+    document_topics: pd.DataFrame
+    rows: pd.DataFrame
+    tokens: pd.Series
+    config: dict[str, Any]
+    estimator: Any = field(repr=False)
+
+    @property
+    def vocab(self) -> pd.Index:
+        """The model's terms (columns of ``topic_term``)."""
+        return self.topic_term.columns
+
+    def document_rows(self) -> pd.DataFrame:
+        """Metadata of each document (first row per ``doc_id``), aligned with ``document_topics``."""
+        first = self.rows.drop(columns=["seg_no", "n_tokens"], errors="ignore").drop_duplicates("doc_id")
+        return first.set_index("doc_id").reindex(self.document_topics.index)
+
+    def top_terms(self, n: int = 10, by: Literal["prob", "frex"] = "prob", frex_weight: float = 0.5) -> pd.DataFrame:
+        """The ``n`` highest-scoring terms of every topic, tidy.
+
+        Parameters
+        ----------
+        n : int
+            Terms per topic.
+        by : {"prob", "frex"}
+            Rank by within-topic probability ``beta[k, v]`` or by FREX.
+        frex_weight : float in [0, 1]
+            Weight ``w`` on exclusivity in FREX.
+
+        Returns
+        -------
+        DataFrame
+            ``topic, rank (1..n), term, prob, exclusivity, frex``.
+
+        Notes
+        -----
+        Exclusivity of term ``v`` for topic ``k`` is ``beta[k, v] / sum_j
+        beta[j, v]``. FREX (Roberts, Stewart and Airoldi 2016; stm's
+        ``labelTopics``) is the weighted harmonic mean of the two empirical-CDF
+        ranks within topic ``k``::
+
+            FREX[k, v] = 1 / (w / ECDF_k(excl[k, v]) + (1 - w) / ECDF_k(beta[k, v]))
+
+        where ``ECDF_k(x)`` is the share of the topic's ``V`` terms whose value
+        is ``<= x`` (ties take the highest rank). Ties in the ranking score are
+        broken alphabetically.
+
+        Examples
+        --------
+        >>> dtm, _ = synthetic_dtm(n_docs=20, n_terms=40, k=2, random_state=0)
+        >>> model = fit_topics(dtm, 2, method="nmf", random_state=0)
+        >>> tt = model.top_terms(3, by="frex")
+        >>> tt.shape, list(tt.columns)
+        ((6, 6), ['topic', 'rank', 'term', 'prob', 'exclusivity', 'frex'])
+        """
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            msg = f"n must be an int >= 1; got {n!r}"
+            raise ValueError(msg)
+        if by not in ("prob", "frex"):
+            msg = f"by must be 'prob' or 'frex'; got {by!r}"
+            raise ValueError(msg)
+        if isinstance(frex_weight, bool) or not isinstance(frex_weight, int | float) or not 0 <= frex_weight <= 1:
+            msg = f"frex_weight must be a number in [0, 1]; got {frex_weight!r}"
+            raise ValueError(msg)
+        beta = self.topic_term.to_numpy()
+        excl, frex = frex_scores(beta, frex_weight)
+        score = beta if by == "prob" else frex
+        terms = self.vocab.to_numpy(dtype=object)
+        alpha_rank = rankdata(terms.astype(str), method="ordinal")
+        n = min(n, len(terms))
+        frames = []
+        for k in range(beta.shape[0]):
+            order = np.lexsort((alpha_rank, -score[k]))[:n]
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "topic": k,
+                        "rank": np.arange(1, n + 1),
+                        "term": terms[order],
+                        "prob": beta[k, order],
+                        "exclusivity": excl[k, order],
+                        "frex": frex[k, order],
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    def topic_labels(self, n: int = 3, by: Literal["prob", "frex"] = "frex") -> pd.Series:
+        """Short labels ``"0: term, term, term"`` indexed by topic."""
+        tt = self.top_terms(n, by=by)
+        joined = tt.groupby("topic", sort=True)["term"].agg(", ".join)
+        return pd.Series([f"{k}: {v}" for k, v in joined.items()], index=joined.index, name="label")
+
+    def transform(self, new_dtm: DocumentTermMatrix, *, by_document: bool = False) -> pd.DataFrame:
+        """Infer topic shares for new rows with the fitted model.
+
+        Raw counts (empty ``preprocessing``) first get the model's recorded
+        preprocessing (:func:`initiative_lib.preprocess.apply_preprocessing`);
+        then columns are aligned on the model's vocabulary (unknown terms are
+        ignored, missing ones count 0). Rows with no known term get ``1/k``.
+
+        Parameters
+        ----------
+        new_dtm : DocumentTermMatrix
+        by_document : bool
+            Return token-weighted document shares instead of row shares.
+
+        Returns
+        -------
+        DataFrame
+            Shares (rows sum to 1) indexed like ``segment_topics``
+            (or by ``doc_id``).
+
+        Examples
+        --------
+        >>> dtm, _ = synthetic_dtm(n_docs=20, n_terms=40, k=2, random_state=0)
+        >>> model = fit_topics(dtm, 2, method="nmf", random_state=0)
+        >>> bool(np.allclose(model.transform(dtm).to_numpy(), model.segment_topics.to_numpy()))
+        True
+        """
+        from initiative_lib.preprocess import align_vocab, apply_preprocessing
+
+        if not isinstance(new_dtm, DocumentTermMatrix):
+            msg = f"new_dtm must be a DocumentTermMatrix; got {type(new_dtm).__name__}"
+            raise TypeError(msg)
+        record = self.config.get("preprocessing") or {}
+        if not new_dtm.preprocessing and record:
+            new_dtm = apply_preprocessing(new_dtm, record)
+        elif dict(new_dtm.preprocessing).get("config") != record.get("config"):
+            msg = (
+                f"new_dtm.preprocessing config {dict(new_dtm.preprocessing).get('config')!r} differs from the "
+                f"model's {record.get('config')!r}; pass raw counts or counts preprocessed the same way"
+            )
+            raise ValueError(msg)
+        aligned = align_vocab(new_dtm, self.vocab)
+        prep = _prepare(aligned)
+        X = prep.X if self.method == "lda" else prep.weighted(self.config["weighting"])
+        topics = _topic_columns(self.k)
+        theta = _shares(self.method, self.estimator, X)
+        if by_document:
+            return _document_shares(theta, prep.tokens, prep.doc_codes, prep.doc_ids, topics)
+        return pd.DataFrame(theta, index=row_index(prep.rows), columns=topics)
+
+
+def frex_scores(beta: np.ndarray, weight: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Exclusivity and FREX matrices (``k x V``) of a topic-term matrix.
+
+    See :meth:`TopicModel.top_terms` for the definitions.
+
+    Examples
+    --------
+    >>> excl, frex = frex_scores(np.array([[0.5, 0.5], [0.1, 0.9]]))
+    >>> excl.round(3).tolist()
+    [[0.833, 0.357], [0.167, 0.643]]
+    """
+    beta = np.asarray(beta, dtype=np.float64)
+    col = beta.sum(axis=0, keepdims=True)
+    excl = beta / np.where(col > 0, col, 1.0)
+    n_terms = beta.shape[1]
+    f_rank = rankdata(beta, method="max", axis=1) / n_terms
+    e_rank = rankdata(excl, method="max", axis=1) / n_terms
+    frex = 1.0 / (weight / e_rank + (1.0 - weight) / f_rank)
+    return excl, frex
+
+
+def fit_topics(
+    dtm: DocumentTermMatrix,
+    k: int,
+    *,
+    method: Method = "lda",
+    random_state: int,
+    max_iter: int | None = None,
+    **options: Any,
+) -> TopicModel:
+    """Fit an LDA or NMF topic model to a document-term matrix.
+
+    Parameters
+    ----------
+    dtm : DocumentTermMatrix
+        Usually the output of :func:`initiative_lib.preprocess.preprocess`.
+    k : int
+        Number of topics (>= 2).
+    method : {"lda", "nmf"}
+        ``"lda"``: :class:`sklearn.decomposition.LatentDirichletAllocation`
+        with ``learning_method="batch"`` on counts. ``"nmf"``:
+        :class:`sklearn.decomposition.NMF` (``init="nndsvda"``, ``solver="cd"``,
+        Frobenius loss) on row-normalised counts. NMF is much faster.
+    random_state : int
+        Seed, passed to scikit-learn (required: no hidden randomness).
+    max_iter : int, optional
+        LDA: EM passes over the data (default 10, as scikit-learn); NMF: solver sweeps
+        (default 200, stops earlier at ``tol``).
+    **options
+        Passed to the estimator (e.g. ``doc_topic_prior``, ``topic_word_prior``
+        for LDA; ``init``, ``beta_loss``, ``solver``, ``alpha_W`` for NMF), plus
+        ``weighting="proportion"|"tfidf"`` for NMF.
+
+    Returns
+    -------
+    TopicModel
+
+    Examples
+    --------
+    >>> dtm, truth = synthetic_dtm(n_docs=30, n_terms=60, k=3, random_state=1)
+    >>> model = fit_topics(dtm, 3, method="lda", random_state=0, max_iter=5)
+    >>> model.topic_term.shape, model.segment_topics.shape == (dtm.shape[0], 3)
+    ((3, 60), True)
+    >>> bool(np.allclose(model.document_topics.sum(axis=1), 1.0))
+    True
+    >>> model.config["k"], model.config["method"], model.config["random_state"]
+    (3, 'lda', 0)
+    """
+    method = _check_method(method)
+    seed = check_seed(random_state)
+    k = _check_k(k, *dtm.shape)
+    return _fit_prepared(_prepare(dtm), k, method, seed, max_iter, options)
+
+
+@dataclass(frozen=True, eq=False)
+class SyntheticTruth:
+    """The planted structure of :func:`synthetic_dtm`."""
+
+    topic_term: pd.DataFrame
+    segment_topics: pd.DataFrame
+
+
+def synthetic_dtm(
+    n_docs: int = 60,
+    segments_per_doc: int = 5,
+    n_terms: int = 200,
+    k: int = 4,
+    *,
+    tokens_per_segment: float = 40.0,
+    alpha: float = 0.1,
+    topic_mass: float = 0.85,
+    random_state: int,
+) -> tuple[DocumentTermMatrix, SyntheticTruth]:
+    """Simulate segments from planted topics (for tests, examples and timings).
+
+    Topic ``t`` puts ``topic_mass`` of its probability on its own block of
+    ``n_terms // k`` terms (Zipf-like within the block) and the rest on a
+    shared Zipf background over all terms. Each segment's topic shares are
+    drawn from a Dirichlet with parameter ``alpha``, plus 0.3 on the topic
+    its document's group prefers (group ``g`` prefers topic ``g % k``); its length is
+    ``1 + Poisson(tokens_per_segment - 1)``. Documents cycle through the
+    groups initiative, declaration, strategy, netmundial, user; years 2014-2020.
+
+    Returns
+    -------
+    (DocumentTermMatrix, SyntheticTruth)
+        Terms are named ``w0000``, ...; rows ``d0000``/``seg_no``.
+
+    Examples
+    --------
+    >>> dtm, truth = synthetic_dtm(n_docs=4, segments_per_doc=2, n_terms=10, k=2, random_state=0)
+    >>> dtm.shape, list(dtm.rows.columns)
+    ((8, 10), ['doc_id', 'seg_no', 'n_tokens', 'group', 'country', 'year'])
+    """
+    seed = check_seed(random_state)
+    for name, val in (("n_docs", n_docs), ("segments_per_doc", segments_per_doc), ("n_terms", n_terms), ("k", k)):
+        if isinstance(val, bool) or not isinstance(val, int) or val < 1:
+            msg = f"{name} must be an int >= 1; got {val!r}"
+            raise ValueError(msg)
+    if n_terms < k:
+        msg = f"n_terms must be >= k ({k}); got {n_terms!r}"
+        raise ValueError(msg)
+    rng = np.random.default_rng(seed)
+    block = n_terms // k
+    zipf_bg = 1.0 / np.arange(1, n_terms + 1)
+    background = rng.permutation(zipf_bg / zipf_bg.sum())
+    beta = np.tile((1.0 - topic_mass) * background, (k, 1))
+    for t in range(k):
+        w = rng.permutation(1.0 / np.arange(1, block + 1) ** 0.8)
+        beta[t, t * block:(t + 1) * block] += topic_mass * w / w.sum()
+    beta /= beta.sum(axis=1, keepdims=True)
+    n_rows = n_docs * segments_per_doc
+    doc_no = np.repeat(np.arange(n_docs), segments_per_doc)
+    conc = np.full((n_rows, k), alpha)
+    conc[np.arange(n_rows), (doc_no % len(GROUPS)) % k] += 0.3
+    theta = rng.gamma(conc)
+    theta = _normalise_rows(theta)
+    lengths = 1 + rng.poisson(tokens_per_segment - 1, size=n_rows)
+    z_counts = rng.multinomial(lengths, theta)
+    rows_idx, cols_idx = [], []
+    for t in range(k):
+        n_t = int(z_counts[:, t].sum())
+        rows_idx.append(np.repeat(np.arange(n_rows), z_counts[:, t]))
+        cols_idx.append(rng.choice(n_terms, size=n_t, p=beta[t]))
+    r = np.concatenate(rows_idx)
+    c = np.concatenate(cols_idx)
+    counts = sp.csr_matrix((np.ones(len(r), dtype=np.int64), (r, c)), shape=(n_rows, n_terms))
+    counts.sum_duplicates()
+    counts.sort_indices()
+    vocab = pd.Index([f"w{j:04d}" for j in range(n_terms)], dtype=object)
+    groups = np.array(GROUPS, dtype=object)
+    countries = np.array(["CN", "US", "DE", "BR", "IN", "ZA"], dtype=object)
+    rows = pd.DataFrame(
+        {
+            "doc_id": [f"d{d:04d}" for d in doc_no],
+            "seg_no": np.tile(np.arange(1, segments_per_doc + 1), n_docs),
+            "n_tokens": lengths.astype(np.int64),
+            "group": groups[doc_no % len(groups)],
+            "country": countries[doc_no % len(countries)],
+            "year": 2014 + doc_no % 7,
+        }
+    )
+    dtm = DocumentTermMatrix(counts=counts, rows=rows, vocab=vocab, level="segment")
+    topics = _topic_columns(k)
+    truth = SyntheticTruth(
+        topic_term=pd.DataFrame(beta, index=topics, columns=pd.Index(vocab, name="term")),
+        segment_topics=pd.DataFrame(theta, index=row_index(rows), columns=topics),
+    )
+    return dtm, truth
