@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import os
 import unicodedata
 from pathlib import Path
@@ -30,7 +29,7 @@ from initiative_lib.corpus import (
     verify_checksums,
 )
 from initiative_lib.errors import CorpusError, where
-from initiative_lib.features import atomic_write_bytes, atomic_write_text
+from initiative_lib.features import atomic_write_bytes, atomic_write_text, csv_text
 from initiative_lib.paths import corpus_dir as resolve_corpus_dir
 from initiative_lib.tokens import count_segment
 
@@ -96,15 +95,6 @@ def count_text(text: str) -> tuple[int, int]:
     """
     segments = text_segments(text)
     return len(segments), sum(count_segment(seg).n_tokens for seg in segments)
-
-
-def _csv_text(rows: list[dict[str, str]], columns: list[str]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="raise")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in columns})
-    return buf.getvalue()
 
 
 def _manifest_rows(path: Path) -> list[dict[str, str]]:
@@ -251,7 +241,7 @@ def add_document(
     )
 
     rows = [*_manifest_rows(manifest_path), rec]
-    new_manifest = _csv_text(rows, list(schema.DOCUMENT_COLUMNS))
+    new_manifest = csv_text(rows, list(schema.DOCUMENT_COLUMNS))
     sums_path = root / schema.CHECKSUMS_FILE
     old_manifest, old_sums = manifest_path.read_bytes(), sums_path.read_bytes()
     texts_dir_existed = text_path.parent.is_dir()

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from initiative_lib import schema
 from initiative_lib.cleaning import CleaningRecord, clean_text, decode_bytes
 from initiative_lib.corpus import checksum_lines, text_segments
 from initiative_lib.errors import CorpusError, where
-from initiative_lib.features import SegmentFeatures, atomic_write_text, features_from_segments, write_features
+from initiative_lib.features import SegmentFeatures, atomic_write_text, csv_text, features_from_segments, write_features
 from initiative_lib.paths import SOURCES_DIR
 from initiative_lib.segments import drop_repeated, segment_text
 from initiative_lib.sources import netmundial
@@ -274,15 +272,6 @@ def build_netmundial(mirror: Path) -> list[BuiltDocument]:
 
 
 # ---------------------------------------------------------------- writing
-def _csv_text(rows: Iterable[dict[str, object]], columns: list[str]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="raise")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in columns})
-    return buf.getvalue()
-
-
 GROUP_ORDER = {g: i for i, g in enumerate(schema.GROUPS)}
 CLEANING_COLUMNS = ["doc_id", "source_path", *CleaningRecord().as_dict(), "segments", "repeated_segments"]
 EXCLUDED_COLUMNS = [
@@ -328,11 +317,11 @@ def write_corpus(docs: list[BuiltDocument], excluded: list[dict[str, str]], out:
         cleaning.extend(doc.cleaning)
     for group, feats in sorted(by_group.items()):
         write_features(out / schema.FEATURES_DIR / f"{group}.jsonl.gz", feats)
-    atomic_write_text(out / schema.DOCUMENTS_FILE, _csv_text(manifest, list(schema.DOCUMENT_COLUMNS)))
-    atomic_write_text(out / schema.SOURCES_FILE, _csv_text(sources, schema.SOURCE_COLUMNS))
-    atomic_write_text(out / schema.CLEANING_FILE, _csv_text(cleaning, CLEANING_COLUMNS))
+    atomic_write_text(out / schema.DOCUMENTS_FILE, csv_text(manifest, list(schema.DOCUMENT_COLUMNS)))
+    atomic_write_text(out / schema.SOURCES_FILE, csv_text(sources, schema.SOURCE_COLUMNS))
+    atomic_write_text(out / schema.CLEANING_FILE, csv_text(cleaning, CLEANING_COLUMNS))
     excluded = sorted(excluded, key=lambda r: r["source_path"])
-    atomic_write_text(out / schema.EXCLUDED_FILE, _csv_text(excluded, EXCLUDED_COLUMNS))
+    atomic_write_text(out / schema.EXCLUDED_FILE, csv_text(excluded, EXCLUDED_COLUMNS))
     atomic_write_text(out / schema.CHECKSUMS_FILE, checksum_lines(out))
 
 

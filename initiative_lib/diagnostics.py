@@ -328,9 +328,11 @@ def align_topics(model_a: TopicModel | pd.DataFrame, model_b: TopicModel | pd.Da
     b = _topic_term_of(model_b, "model_b")
     sim = _cosine(a, b)
     r, c = linear_sum_assignment(sim, maximize=True)
-    return pd.DataFrame(
-        {"topic_a": a.index.to_numpy()[r], "topic_b": b.index.to_numpy()[c], "similarity": sim[r, c]}
-    ).sort_values("topic_a", kind="mergesort").reset_index(drop=True)
+    return (
+        pd.DataFrame({"topic_a": a.index.to_numpy()[r], "topic_b": b.index.to_numpy()[c], "similarity": sim[r, c]})
+        .sort_values("topic_a", kind="mergesort")
+        .reset_index(drop=True)
+    )
 
 
 def _check_seeds(seeds: Iterable[int], minimum: int) -> list[int]:
@@ -499,8 +501,7 @@ def search_k(
             done += 1
             if show:
                 sys.stderr.write(
-                    f"search_k: {method} k={k} seed={seed} done ({done}/{total}, "
-                    f"{time.perf_counter() - start:.1f} s)\n"
+                    f"search_k: {method} k={k} seed={seed} done ({done}/{total}, {time.perf_counter() - start:.1f} s)\n"
                 )
                 sys.stderr.flush()
         if len(models) > 1:

@@ -47,6 +47,7 @@ import scipy.sparse as sp
 from initiative_lib.dtm import DocumentTermMatrix
 from initiative_lib.errors import where
 from initiative_lib.paths import DATA_DIR
+from initiative_lib.rng import resolve_rng
 from initiative_lib.tokens import TOKEN_RE
 
 #: the lexicon shipped with the package
@@ -375,15 +376,6 @@ def lexicon_matches(
     return out.drop(columns="_order").reset_index(drop=True)
 
 
-def _resolve_rng(random_state: int | np.random.Generator | None) -> np.random.Generator:
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if random_state is None or isinstance(random_state, int | np.integer):
-        return np.random.default_rng(random_state)
-    msg = f"random_state must be None, an int or a numpy Generator; got {type(random_state).__name__}"
-    raise TypeError(msg)
-
-
 def group_rates(
     rates: pd.DataFrame,
     rows: pd.DataFrame,
@@ -460,7 +452,7 @@ def group_rates(
     if unit == "segment" and "seg_no" not in rates.columns:
         msg = "unit='segment' needs a 'seg_no' column in rates; compute rates on a segment-level matrix"
         raise ValueError(msg)
-    rng = _resolve_rng(random_state)
+    rng = resolve_rng(random_state)
     meta = rows[["doc_id", by]].drop_duplicates()
     if meta["doc_id"].duplicated().any():
         bad = meta.loc[meta["doc_id"].duplicated(), "doc_id"].tolist()[:5]

@@ -14,6 +14,7 @@ so the same counts always give the same bytes.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -145,3 +146,22 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write UTF-8 text with ``\\n`` line ends atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def csv_text(rows: Iterable[dict[str, object]], columns: list[str]) -> str:
+    r"""Render rows as CSV text the way every corpus table is written.
+
+    Columns in the given order, missing values empty, ``\n`` line ends,
+    minimal quoting; an unexpected key is an error.
+
+    Examples
+    --------
+    >>> csv_text([{"a": 1, "b": "x,y"}], ["a", "b"])
+    'a,b\n1,"x,y"\n'
+    """
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="raise")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c, "") for c in columns})
+    return buf.getvalue()

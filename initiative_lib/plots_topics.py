@@ -91,7 +91,7 @@ def plot_k_diagnostics(search_df: pd.DataFrame, *, ax: Axes | Sequence[Axes] | n
             nrows = math.ceil(len(metrics) / ncols)
             fig, grid = plt.subplots(nrows, ncols, figsize=(PAGE_WIDTH, 2.0 * nrows), squeeze=False)
             axes = list(grid.ravel())
-            for extra in axes[len(metrics):]:
+            for extra in axes[len(metrics) :]:
                 extra.set_visible(False)
         else:
             axes = _axes_list(ax, len(metrics))
@@ -106,8 +106,11 @@ def plot_k_diagnostics(search_df: pd.DataFrame, *, ax: Axes | Sequence[Axes] | n
             a.set_ylabel(K_METRICS.get(metric, metric))
             a.set_xticks(sorted(d["k"].unique()))
             parts.append(d.assign(kind="seed")[["metric", "k", "seed", "value", "kind"]])
-            parts.append(pd.DataFrame({"metric": metric, "k": mean.index, "seed": pd.NA, "value": mean.to_numpy(),
-                                       "kind": "mean"}))
+            parts.append(
+                pd.DataFrame(
+                    {"metric": metric, "k": mean.index, "seed": pd.NA, "value": mean.to_numpy(), "kind": "mean"}
+                )
+            )
         if ax is None:
             fig.tight_layout()
     data = pd.concat(parts, ignore_index=True)
@@ -171,7 +174,7 @@ def plot_top_terms(
                 nrows, ncols, figsize=(PAGE_WIDTH, max(1.1, 0.16 * n + 0.5) * nrows), squeeze=False
             )
             axes = list(grid.ravel())
-            for extra in axes[len(topics):]:
+            for extra in axes[len(topics) :]:
                 extra.set_visible(False)
         else:
             axes = _axes_list(ax, len(topics))
@@ -242,8 +245,17 @@ def plot_prevalence(
             y = np.arange(len(topics))[::-1] + width / 2 - step * (ci + 0.5)
             mean = d["mean"].to_numpy(dtype=float)
             err = np.vstack([mean - d["lo"].to_numpy(dtype=float), d["hi"].to_numpy(dtype=float) - mean])
-            a.errorbar(mean, y, xerr=np.clip(err, 0, None), fmt="o", ms=3, lw=1, capsize=0,
-                       color=PALETTE[ci % len(PALETTE)], label=str(cat))
+            a.errorbar(
+                mean,
+                y,
+                xerr=np.clip(err, 0, None),
+                fmt="o",
+                ms=3,
+                lw=1,
+                capsize=0,
+                color=PALETTE[ci % len(PALETTE)],
+                label=str(cat),
+            )
         a.set_yticks(np.arange(len(topics))[::-1], [_topic_label(labels, t) for t in topics])
         a.set_xlabel("Mean topic share")
         a.legend(frameon=False, loc="best")
@@ -296,8 +308,15 @@ def plot_topic_mix(
         y = np.arange(len(topics))[::-1]
         markers = ["D", "o", "s", "^", "v", "P", "X", "*"]
         for i, (name, row) in enumerate(shares_df.iterrows()):
-            a.scatter(row.to_numpy(dtype=float), y, s=18 if i == 0 else 12, marker=markers[i % len(markers)],
-                      color=PALETTE[i % len(PALETTE)], label=str(name), zorder=3 if i == 0 else 2)
+            a.scatter(
+                row.to_numpy(dtype=float),
+                y,
+                s=18 if i == 0 else 12,
+                marker=markers[i % len(markers)],
+                color=PALETTE[i % len(PALETTE)],
+                label=str(name),
+                zorder=3 if i == 0 else 2,
+            )
         a.set_yticks(y, [_topic_label(labels, t) for t in topics])
         a.set_xlabel("Topic share")
         a.grid(axis="y", color="0.9", lw=0.5)

@@ -178,8 +178,10 @@ class PreprocessConfig:
             raise ValueError(msg)
         _check_df("min_df", self.min_df, allow_zero=True)
         _check_df("max_df", self.max_df, allow_zero=False)
-        if isinstance(self.min_token_length, bool) or not isinstance(self.min_token_length, int) or (
-            self.min_token_length < 1
+        if (
+            isinstance(self.min_token_length, bool)
+            or not isinstance(self.min_token_length, int)
+            or (self.min_token_length < 1)
         ):
             msg = f"min_token_length must be an int >= 1; got {self.min_token_length!r}"
             raise ValueError(msg)
@@ -203,8 +205,10 @@ class PreprocessConfig:
         if self.phrase_statistic not in STATISTICS:
             msg = f"phrase_statistic must be one of {list(STATISTICS)}; got {self.phrase_statistic!r}"
             raise ValueError(msg)
-        if isinstance(self.phrase_min_count, bool) or not isinstance(self.phrase_min_count, int) or (
-            self.phrase_min_count < 1
+        if (
+            isinstance(self.phrase_min_count, bool)
+            or not isinstance(self.phrase_min_count, int)
+            or (self.phrase_min_count < 1)
         ):
             msg = f"phrase_min_count must be an int >= 1; got {self.phrase_min_count!r}"
             raise ValueError(msg)
@@ -222,8 +226,10 @@ class PreprocessConfig:
         """Rebuild a configuration from :meth:`to_dict` output (unknown keys are an error)."""
         unknown = set(record) - set(cls.__dataclass_fields__)
         if unknown:
-            msg = f"record has unknown PreprocessConfig fields {sorted(unknown)}; expected a subset of " \
-                  f"{sorted(cls.__dataclass_fields__)}"
+            msg = (
+                f"record has unknown PreprocessConfig fields {sorted(unknown)}; expected a subset of "
+                f"{sorted(cls.__dataclass_fields__)}"
+            )
             raise ValueError(msg)
         return cls(**record)
 
@@ -240,9 +246,7 @@ def _bigram_mask(vocab: pd.Index) -> np.ndarray:
     return np.fromiter((" " in t for t in vocab), dtype=bool, count=len(vocab))
 
 
-def rank_collocations(
-    dtm: DocumentTermMatrix, *, statistic: Statistic = "g2", min_count: int = 5
-) -> pd.DataFrame:
+def rank_collocations(dtm: DocumentTermMatrix, *, statistic: Statistic = "g2", min_count: int = 5) -> pd.DataFrame:
     r"""Score the bigram columns of a matrix as collocations.
 
     For a bigram ``w1 w2`` the 2x2 table is built from the counts in the
@@ -355,8 +359,10 @@ def _sha256_words(words: Collection[str]) -> str:
 
 
 def _term_ok(token: str, config: PreprocessConfig, stop: frozenset[str]) -> bool:
-    return len(token) >= config.min_token_length and not (config.drop_numbers and _is_number(token)) and (
-        token not in stop
+    return (
+        len(token) >= config.min_token_length
+        and not (config.drop_numbers and _is_number(token))
+        and (token not in stop)
     )
 
 
@@ -439,8 +445,10 @@ def _resolve_phrases(dtm: DocumentTermMatrix, config: PreprocessConfig) -> list[
         stop = config.stopword_set()
         ranked = rank_collocations(dtm, statistic=config.phrase_statistic, min_count=config.phrase_min_count)
         ok = ranked["positive"].to_numpy() & np.fromiter(
-            (_term_ok(a, config, stop) and _term_ok(b, config, stop) for a, b in zip(ranked["w1"], ranked["w2"],
-                                                                                    strict=True)),
+            (
+                _term_ok(a, config, stop) and _term_ok(b, config, stop)
+                for a, b in zip(ranked["w1"], ranked["w2"], strict=True)
+            ),
             dtype=bool,
             count=len(ranked),
         )

@@ -111,12 +111,7 @@ def topic_prevalence(
             lo, hi = np.quantile(boot, q, axis=0)
         else:
             lo = hi = mean
-        frames.append(
-            pd.DataFrame(
-                {"category": cat, "topic": topics, "mean": mean, "lo": lo,
-                 "hi": hi, "n_docs": n}
-            )
-        )
+        frames.append(pd.DataFrame({"category": cat, "topic": topics, "mean": mean, "lo": lo, "hi": hi, "n_docs": n}))
     out = pd.concat(frames, ignore_index=True)
     out.attrs["by"] = by
     return out

@@ -38,6 +38,7 @@ import pandas as pd
 from scipy import stats
 
 from initiative_lib.dtm import DocumentTermMatrix
+from initiative_lib.rng import resolve_rng
 
 
 class CorrespondenceAnalysis(NamedTuple):
@@ -165,15 +166,6 @@ class WordfishResult(NamedTuple):
     n_iter: int
     converged: bool
     ci_method: str
-
-
-def _resolve_rng(random_state: int | np.random.Generator | None) -> np.random.Generator:
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if random_state is None or isinstance(random_state, int | np.integer):
-        return np.random.default_rng(random_state)
-    msg = f"random_state must be None, an int or a numpy Generator; got {type(random_state).__name__}"
-    raise TypeError(msg)
 
 
 def _poisson_objective(y: np.ndarray, eta: np.ndarray, b: np.ndarray, ridge: float) -> np.ndarray:
@@ -419,7 +411,7 @@ def wordfish(
     low, high = theta - z * se, theta + z * se
     method = "analytic"
     if n_boot > 0:
-        rng = _resolve_rng(random_state)
+        rng = resolve_rng(random_state)
         draws = np.empty((n_boot, n_docs))
         for b in range(n_boot):
             y_sim = rng.poisson(lam).astype(float)

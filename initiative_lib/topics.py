@@ -247,8 +247,10 @@ def _fit_prepared(
         "max_iter": max_iter,
         "weighting": weighting,
         "estimator": type(est).__name__,
-        "solver": {key: (val if isinstance(val, str | int | float | bool | type(None)) else repr(val))
-                   for key, val in sorted(est.get_params().items())},
+        "solver": {
+            key: (val if isinstance(val, str | int | float | bool | type(None)) else repr(val))
+            for key, val in sorted(est.get_params().items())
+        },
         "n_iter": int(getattr(est, "n_iter_", -1)),
         "level": prep.level,
         "n_rows": int(prep.X.shape[0]),
@@ -576,7 +578,7 @@ def synthetic_dtm(
     beta = np.tile((1.0 - topic_mass) * background, (k, 1))
     for t in range(k):
         w = rng.permutation(1.0 / np.arange(1, block + 1) ** 0.8)
-        beta[t, t * block:(t + 1) * block] += topic_mass * w / w.sum()
+        beta[t, t * block : (t + 1) * block] += topic_mass * w / w.sum()
     beta /= beta.sum(axis=1, keepdims=True)
     n_rows = n_docs * segments_per_doc
     doc_no = np.repeat(np.arange(n_docs), segments_per_doc)
