@@ -1,0 +1,79 @@
+"""The headline specification shared by the notebooks: one place, no copies.
+
+Notebooks 03-05 fit and compare the same model; what "the same" means is fixed
+here, once: which documents the model learns from, how counts are
+preprocessed, how many topics, which seed. The robustness notebook varies
+these settings through the keyword arguments, never by editing copies.
+
+The model learns from the comparison corpus only (every English document
+except the initiative); the initiative's topic shares are then inferred with
+the fitted model, so the short news report cannot shape the topics it is
+measured against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from initiative_lib.dtm import DocumentTermMatrix, document_term_matrix
+from initiative_lib.preprocess import PreprocessConfig, align_vocab, apply_preprocessing, preprocess
+from initiative_lib.topics import TopicModel, fit_topics
+
+#: the seed of every stochastic step in the notebooks
+RANDOM_STATE = 2020
+#: the initiative's document id
+INITIATIVE = "wic-initiative-2020"
+#: headline preprocessing: English and domain stopwords, terms in at least 5
+#: segments and at most half of them, the 200 strongest collocations (G2) as phrases
+PREPROCESS = PreprocessConfig(stopwords="english+domain", min_df=5, max_df=0.5, phrases=200)
+#: headline number of topics (chosen in notebook 03 from the diagnostics)
+K = 15
+METHOD = "lda"
+
+
+@dataclass(frozen=True)
+class AnalysisData:
+    """The matrices of one specification, sharing one vocabulary.
+
+    Attributes
+    ----------
+    raw : DocumentTermMatrix
+        Segment counts of the whole corpus with unigrams and bigrams, unprocessed.
+    fit : DocumentTermMatrix
+        Preprocessed segments of the comparison corpus (English, not the initiative).
+    initiative : DocumentTermMatrix
+        The initiative's segments, preprocessed the same way and aligned on ``fit.vocab``.
+    """
+
+    raw: DocumentTermMatrix
+    fit: DocumentTermMatrix
+    initiative: DocumentTermMatrix
+
+
+def analysis_data(
+    config: PreprocessConfig = PREPROCESS, *, raw: DocumentTermMatrix | None = None, corpus_dir: str | None = None
+) -> AnalysisData:
+    """Load (or reuse ``raw``) and preprocess the matrices of one specification.
+
+    Examples
+    --------
+    >>> data = analysis_data()
+    >>> data.fit.shape[1] == data.initiative.shape[1]
+    True
+    >>> INITIATIVE in set(data.fit.rows["doc_id"])
+    False
+    """
+    if raw is None:
+        raw = document_term_matrix(level="segment", ngrams="both", corpus_dir=corpus_dir)
+    is_initiative = raw.rows["doc_id"].eq(INITIATIVE).to_numpy()
+    english = raw.rows["language"].eq("en").to_numpy()
+    fit = preprocess(raw.select_rows(~is_initiative & english), config)
+    initiative = align_vocab(apply_preprocessing(raw.select_rows(is_initiative), fit.preprocessing), fit.vocab)
+    return AnalysisData(raw=raw, fit=fit, initiative=initiative)
+
+
+def headline_model(
+    data: AnalysisData, *, k: int = K, method: str = METHOD, random_state: int = RANDOM_STATE
+) -> TopicModel:
+    """Fit the topic model of the specification to ``data.fit``."""
+    return fit_topics(data.fit, k, method=method, random_state=random_state)
