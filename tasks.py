@@ -17,6 +17,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -68,19 +69,23 @@ def main_job() -> None:
 def test() -> int:
     """Run the unit tests, doctests and the strict nbval check of every notebook."""
     ensure_env()
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    env.pop("MPLBACKEND", None)  # notebooks use the inline backend, as in JupyterLab
-    cmd = [str(PY), "-m", "pytest", "-p", "no:cacheprovider", "tests", "initiative_lib"]
-    if notebooks():
-        cmd += [
-            "--nbval",
-            "--nbval-current-env",
-            "--nbval-sanitize-with",
-            "tests/nbval_sanitize.cfg",
-            *map(str, notebooks()),
-        ]
-    _say(" ".join(cmd))
-    return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
+    with tempfile.TemporaryDirectory(prefix="initiative-figures-") as regenerated:
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": "0",
+            "INITIATIVE_FIGURES": regenerated,
+            "INITIATIVE_REGENERATED_FIGURES": regenerated,
+        }
+        env.pop("MPLBACKEND", None)  # notebooks use the inline backend, as in JupyterLab
+        cmd = [str(PY), "-m", "pytest", "-p", "no:cacheprovider"]
+        if notebooks():
+            # notebooks first: their figures go to a temporary folder, which
+            # tests/test_regenerated_figures.py then compares with figures/
+            nbval = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+            cmd += [*nbval, *map(str, notebooks())]
+        cmd += ["tests", "initiative_lib"]
+        _say(" ".join(cmd))
+        return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
 
 
 def lab() -> None:
