@@ -8,13 +8,22 @@ column j. Every operation returns a new, still aligned, object.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
+from initiative_lib.features import atomic_write_bytes
+from initiative_lib.paths import PACKAGE_DIR, cache_dir
+
+if TYPE_CHECKING:
+    from initiative_lib.corpus import Corpus
 
 Level = Literal["segment", "document"]
 Ngrams = Literal["unigrams", "bigrams", "both"]
@@ -128,28 +137,25 @@ def from_counts(
     >>> m.vocab.tolist(), m.counts.toarray().tolist()
     (['a', 'b', 'c'], [[2, 1, 0], [0, 0, 1]])
     """
-    segments = list(segments)
+    terms: list[str] = []
+    values: list[int] = []
+    lengths: list[int] = []
+    for seg in segments:
+        terms.extend(seg.keys())
+        values.extend(seg.values())
+        lengths.append(len(seg))
+    codes, uniques = pd.factorize(pd.Index(terms, dtype=object), sort=True)
     if vocab is None:
-        terms: set[str] = set()
-        for seg in segments:
-            terms.update(seg)
-        vocab_index = pd.Index(sorted(terms), dtype=object)
+        vocab_index = pd.Index(uniques, dtype=object)
+        cols = codes
     else:
         vocab_index = pd.Index(list(vocab), dtype=object)
-    col = {t: j for j, t in enumerate(vocab_index)}
-    indptr = [0]
-    indices: list[int] = []
-    data: list[int] = []
-    for seg in segments:
-        for term, n in seg.items():
-            j = col.get(term)
-            if j is not None:
-                indices.append(j)
-                data.append(n)
-        indptr.append(len(indices))
+        cols = vocab_index.get_indexer(uniques)[codes] if len(codes) else codes
+    row_ids = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    keep = cols >= 0
     counts = sp.csr_matrix(
-        (np.asarray(data, dtype=np.int64), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(segments), len(vocab_index)),
+        (np.asarray(values, dtype=np.int64)[keep], (row_ids[keep], cols[keep])),
+        shape=(len(lengths), len(vocab_index)),
     )
     counts.sort_indices()
     return DocumentTermMatrix(counts=counts, rows=rows.reset_index(drop=True), vocab=vocab_index, level=level)
@@ -187,6 +193,7 @@ def document_term_matrix(
     ngrams: Ngrams = "unigrams",
     corpus_dir: str | None = None,
     validate: bool = True,
+    cache: bool = True,
 ) -> DocumentTermMatrix:
     """Count matrix of the corpus, one row per segment or per document.
 
@@ -203,6 +210,12 @@ def document_term_matrix(
         The corpus folder; else ``$INITIATIVE_CORPUS``; else the package's ``corpus/``.
     validate : bool, default=True
         Verify checksums first (see :func:`initiative_lib.load_corpus`).
+    cache : bool, default=True
+        Keep the assembled matrix in the user cache (``$INITIATIVE_DATA``,
+        see :mod:`initiative_lib.paths`) under a key made of the corpus's
+        ``SHA256SUMS``, the arguments and the package's counting code, so a
+        changed corpus or package never reuses a stale matrix. The corpus
+        folder itself is never written.
 
     Returns
     -------
@@ -216,7 +229,7 @@ def document_term_matrix(
     >>> int(dtm.counts[dtm.rows["doc_id"].eq("wic-initiative-2020").to_numpy()].sum()) > 400
     True
     """
-    from initiative_lib.corpus import _typed, open_corpus
+    from initiative_lib.corpus import open_corpus
 
     if level not in ("segment", "document"):
         msg = f"level must be 'segment' or 'document'; got {level!r}"
@@ -225,6 +238,29 @@ def document_term_matrix(
         msg = f"ngrams must be 'unigrams', 'bigrams' or 'both'; got {ngrams!r}"
         raise ValueError(msg)
     corpus = open_corpus(corpus_dir=corpus_dir, validate=validate)
+    path = _cache_path(corpus.root, level, ngrams) if cache else None
+    if path is not None and path.is_file():
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    dtm = _assemble(corpus, ngrams)
+    dtm = dtm.to_documents() if level == "document" else dtm
+    if path is not None:
+        atomic_write_bytes(path, pickle.dumps(dtm, protocol=pickle.HIGHEST_PROTOCOL))
+    return dtm
+
+
+def _cache_path(root: Path, level: str, ngrams: str) -> Path:
+    digest = hashlib.sha256()
+    digest.update((root / "SHA256SUMS").read_bytes())
+    digest.update(f"{level}|{ngrams}|{pd.__version__}|{np.__version__}".encode())
+    for module in ("cleaning.py", "segments.py", "tokens.py", "features.py", "dtm.py", "corpus.py"):
+        digest.update((PACKAGE_DIR / module).read_bytes())
+    return cache_dir() / "dtm" / f"{digest.hexdigest()[:32]}.pickle"
+
+
+def _assemble(corpus: Corpus, ngrams: Ngrams) -> DocumentTermMatrix:
+    from initiative_lib.corpus import _typed
+
     meta = _typed(corpus.manifest).set_index("doc_id")[ROW_METADATA]
     segs = list(corpus.iter_segments())
     rows = pd.DataFrame(
@@ -236,5 +272,4 @@ def document_term_matrix(
     )
     rows = rows.join(meta, on="doc_id")
     rows["doc_id"] = rows["doc_id"].astype("string")
-    dtm = from_counts((_terms(s.counts, ngrams) for s in segs), rows, level="segment")
-    return dtm.to_documents() if level == "document" else dtm
+    return from_counts((_terms(s.counts, ngrams) for s in segs), rows, level="segment")

@@ -92,7 +92,9 @@ def _check_record(obj: object, path: Path, line_no: int) -> SegmentFeatures:
             raise CorpusError(msg)
     for key in ("unigrams", "bigrams"):
         table = obj[key]
-        if not isinstance(table, dict) or not all(isinstance(v, int) and v > 0 for v in table.values()):
+        if not isinstance(table, dict) or (
+            table and ({type(v) for v in table.values()} != {int} or min(table.values()) < 1)
+        ):
             msg = f"{where(path, line_no, key)}: expected an object of positive integer counts"
             raise CorpusError(msg)
     if sum(obj["unigrams"].values()) != obj["n_tokens"]:

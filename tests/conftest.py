@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -12,6 +14,11 @@ from helpers import write_tiny_corpus
 from initiative_lib.paths import DEFAULT_CORPUS_DIR
 
 matplotlib.use("Agg")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the tests' download and matrix cache out of the user's cache."""
+    os.environ["INITIATIVE_DATA"] = tempfile.mkdtemp(prefix="initiative-test-cache-")
 
 
 @pytest.fixture

@@ -294,3 +294,21 @@ def test_rebuild_is_byte_identical(tmp_path):
     _match, mismatch, errors = filecmp.cmpfiles(DEFAULT_CORPUS_DIR, out, [str(p) for p in rebuilt], shallow=False)
     assert mismatch == []
     assert errors == []
+
+
+def test_matrix_cache_is_keyed_by_content(tiny_corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("INITIATIVE_DATA", str(tmp_path / "cache"))
+    first = document_term_matrix(corpus_dir=tiny_corpus, ngrams="both")
+    cached = list((tmp_path / "cache" / "dtm").glob("*.pickle"))
+    assert len(cached) == 1
+    again = document_term_matrix(corpus_dir=tiny_corpus, ngrams="both")
+    fresh = document_term_matrix(corpus_dir=tiny_corpus, ngrams="both", cache=False)
+    for other in (again, fresh):
+        assert (other.counts != first.counts).nnz == 0
+        assert other.rows.equals(first.rows)
+        assert other.vocab.equals(first.vocab)
+    # a changed corpus gets a new key, never the stale matrix
+    _edit(tiny_corpus, 0, title="A new title")
+    changed = document_term_matrix(corpus_dir=tiny_corpus, ngrams="both")
+    assert changed.rows.loc[0, "title"] == "A new title"
+    assert len(list((tmp_path / "cache" / "dtm").glob("*.pickle"))) == 2
