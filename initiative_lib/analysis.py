@@ -29,6 +29,9 @@ PREPROCESS = PreprocessConfig(stopwords="english+domain", min_df=5, max_df=0.5, 
 #: headline number of topics (chosen in notebook 03 from the diagnostics)
 K = 15
 METHOD = "lda"
+#: the grid of K and the seeds over which notebook 03 compares diagnostics
+K_GRID = (5, 10, 15, 20, 25)
+SEEDS = (2020, 2021, 2022)
 
 
 @dataclass(frozen=True)
