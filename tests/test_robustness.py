@@ -52,3 +52,17 @@ def test_bad_arguments():
         robustness_table(SPECS, raw=_raw(), n_jobs=0)
     with pytest.raises(ValueError, match="at least one Specification"):
         robustness_table((), raw=_raw())
+
+
+def test_plot_robustness_attaches_data():
+    import pandas as pd
+
+    from initiative_lib.figures import plotted_data
+    from initiative_lib.plots_robustness import plot_robustness
+
+    table = pd.DataFrame({"specification": ["a", "b"], "js_strategy": [0.4, 0.5], "js_netmundial": [0.6, 0.55]})
+    data = plotted_data(plot_robustness(table))
+    assert sorted(data["group"].unique()) == ["netmundial", "strategy"]
+    assert len(data) == 4
+    with pytest.raises(ValueError, match="needs 'specification'"):
+        plot_robustness(table.drop(columns="specification"))
