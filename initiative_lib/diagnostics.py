@@ -258,12 +258,13 @@ def heldout_perplexity(
 
     A share ``test_size`` of the rows is drawn with ``random_state`` (numpy
     ``default_rng(random_state).permutation``); LDA is fitted on the rest with
-    the same seed and scikit-learn's ``perplexity`` is evaluated on the
-    held-out rows.
+    the same seed (:func:`initiative_lib.topics.fit_topics`; ``solver`` and
+    the other ``options`` are passed on) and the estimator's ``perplexity`` is
+    evaluated on the held-out rows. Both solvers define it as scikit-learn does.
 
     Notes
     -----
-    scikit-learn's perplexity is ``exp(-bound / n_tokens)`` where ``bound`` is
+    The perplexity is ``exp(-bound / n_tokens)`` where ``bound`` is
     the variational lower bound (ELBO), not the exact likelihood; the held-out
     rows' topic shares are inferred from those same rows (no document
     completion), so the value is optimistic, and the bound includes prior
@@ -441,8 +442,9 @@ def search_k(
       ``1 - test_size`` of the rows.
 
     NMF is the default because it is fast (about 1-3 s per fit on 20,000 x
-    10,000); scikit-learn's batch LDA takes about a minute per fit at that
-    size.
+    10,000); LDA with the default vectorised solver takes a few seconds per
+    fit at that size (scikit-learn's learner, ``solver="sklearn"``, about a
+    minute).
 
     Parameters
     ----------

@@ -1,6 +1,7 @@
 """Topic models (LDA and NMF) with aligned, recorded, deterministic results.
 
-:func:`fit_topics` wraps scikit-learn's estimators and returns a
+:func:`fit_topics` fits LDA (:class:`initiative_lib.lda.VectorizedLDA` by
+default, or scikit-learn's batch learner) or scikit-learn's NMF and returns a
 :class:`TopicModel` whose tables carry the row identifiers of the input:
 
 * ``topic_term`` -- ``k x V`` term probabilities (rows sum to 1);
@@ -9,13 +10,22 @@
 * ``document_topics`` -- per ``doc_id``, the mean of its segments' shares
   weighted by each segment's number of modelled tokens (the sum of its counts
   after preprocessing);
-* ``config`` -- ``k``, method, seed, every estimator setting, the input's
-  ``preprocessing`` record and package versions.
+* ``config`` -- ``k``, method, seed, ``lda_solver`` (``"vectorized"`` or
+  ``"sklearn"``; ``None`` for NMF), every estimator setting (``solver``), the
+  input's ``preprocessing`` record and package versions.
 
 Shares of a row
 ---------------
-LDA: the normalised variational document-topic parameters from
-``LatentDirichletAllocation.transform`` (inference with the fitted topics).
+LDA: the normalised variational document-topic parameters from the
+estimator's ``transform`` (inference with the fitted topics). Both solvers fit
+the same model with the same updates, initialisation and random stream;
+:class:`~initiative_lib.lda.VectorizedLDA` updates all documents at once
+(about four times faster at identical settings) and by default runs more
+passes with fewer document iterations each (20 x 3 instead of 10 x up to
+100: ~3.5 s instead of ~60 s on the 16,912 x 7,869 segment matrix at k = 15,
+with lower held-out perplexity), so its numbers differ from scikit-learn's
+defaults unless ``max_iter``, ``inner_iter`` and ``transform_iter`` are set to
+scikit-learn's ``max_iter`` and ``max_doc_update_iter``.
 NMF: the matrix factorised is the row-normalised counts (term proportions of
 each row; ``weighting="tfidf"`` uses l2-normalised tf-idf instead), ``X ~ W
 H``. ``topic_term`` is ``H`` with rows scaled to sum to 1 and the share of
@@ -28,8 +38,9 @@ Determinism
 -----------
 Every fit and inference runs with BLAS/OpenMP pools limited to one thread
 (:func:`threadpoolctl.threadpool_limits`, restored afterwards), scikit-learn's
-``n_jobs`` is not used and ``random_state`` is a required int, so repeated runs
-give identical numbers whatever the machine's thread settings.
+``n_jobs`` is not used, the vectorised LDA uses no thread-dependent
+reductions and ``random_state`` is a required int, so repeated runs give
+identical numbers whatever the machine's thread settings.
 """
 
 from __future__ import annotations
@@ -49,8 +60,11 @@ from initiative_lib.dtm import DocumentTermMatrix
 
 Method = Literal["lda", "nmf"]
 METHODS: tuple[str, ...] = ("lda", "nmf")
-#: default iteration caps: LDA batch EM passes; NMF coordinate-descent sweeps
-DEFAULT_MAX_ITER: dict[str, int] = {"lda": 10, "nmf": 200}
+#: LDA learners: :class:`initiative_lib.lda.VectorizedLDA` (default) or scikit-learn's batch learner
+LDA_SOLVERS: tuple[str, ...] = ("vectorized", "sklearn")
+#: default iteration caps: LDA batch EM passes (vectorised solver; scikit-learn's: 10); NMF coordinate-descent sweeps
+DEFAULT_MAX_ITER: dict[str, int] = {"lda": 20, "nmf": 200}
+SKLEARN_LDA_MAX_ITER = 10
 GROUPS: tuple[str, ...] = ("initiative", "declaration", "strategy", "netmundial", "user")
 
 
@@ -163,11 +177,24 @@ def _weight_matrix(X: sp.csr_matrix, weighting: str) -> sp.csr_matrix:
     raise ValueError(msg)
 
 
-def _make_estimator(method: str, k: int, random_state: int, max_iter: int, options: Mapping[str, Any]) -> Any:
-    if method == "lda":
+def _make_lda(k: int, random_state: int, max_iter: int, options: Mapping[str, Any]) -> Any:
+    options = dict(options)
+    solver = options.pop("solver", "vectorized")
+    if solver not in LDA_SOLVERS:
+        msg = f"solver must be one of {list(LDA_SOLVERS)}; got {solver!r}"
+        raise ValueError(msg)
+    if solver == "vectorized":
+        from initiative_lib.lda import VectorizedLDA
+
+        allowed = set(VectorizedLDA(k, random_state=random_state).get_params())
+        cls: Any = VectorizedLDA
+        params: dict[str, Any] = {"n_components": k, "max_iter": max_iter, "random_state": random_state}
+    else:
         from sklearn.decomposition import LatentDirichletAllocation
 
-        params: dict[str, Any] = {
+        allowed = set(LatentDirichletAllocation().get_params())
+        cls = LatentDirichletAllocation
+        params = {
             "n_components": k,
             "learning_method": "batch",
             "max_iter": max_iter,
@@ -175,11 +202,23 @@ def _make_estimator(method: str, k: int, random_state: int, max_iter: int, optio
             "evaluate_every": -1,
             "n_jobs": None,
         }
-        params.update(options)
-        if params.get("n_jobs") not in (None, 1):
-            msg = f"n_jobs must be None or 1 (parallel E-steps change summation order); got {params['n_jobs']!r}"
-            raise ValueError(msg)
-        return LatentDirichletAllocation(**params)
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        msg = (
+            f"unknown option(s) for method='lda', solver={solver!r}: "
+            f"{', '.join(f'{u}={options[u]!r}' for u in unknown)}; allowed: {sorted(allowed)}"
+        )
+        raise ValueError(msg)
+    params.update(options)
+    if params.get("n_jobs") not in (None, 1):
+        msg = f"n_jobs must be None or 1 (parallel E-steps change summation order); got {params['n_jobs']!r}"
+        raise ValueError(msg)
+    return cls(**params)
+
+
+def _make_estimator(method: str, k: int, random_state: int, max_iter: int, options: Mapping[str, Any]) -> Any:
+    if method == "lda":
+        return _make_lda(k, random_state, max_iter, options)
     from sklearn.decomposition import NMF
 
     params = {
@@ -226,7 +265,9 @@ def _fit_prepared(
     if method == "lda" and "weighting" in options:
         msg = f"weighting applies to method='nmf' only; got weighting={options['weighting']!r} with method='lda'"
         raise ValueError(msg)
-    max_iter = DEFAULT_MAX_ITER[method] if max_iter is None else max_iter
+    if max_iter is None:
+        sklearn_lda = method == "lda" and options.get("solver") == "sklearn"
+        max_iter = SKLEARN_LDA_MAX_ITER if sklearn_lda else DEFAULT_MAX_ITER[method]
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
         msg = f"max_iter must be an int >= 1; got {max_iter!r}"
         raise ValueError(msg)
@@ -247,6 +288,7 @@ def _fit_prepared(
         "max_iter": max_iter,
         "weighting": weighting,
         "estimator": type(est).__name__,
+        "lda_solver": options.get("solver", "vectorized") if method == "lda" else None,
         "solver": {
             key: (val if isinstance(val, str | int | float | bool | type(None)) else repr(val))
             for key, val in sorted(est.get_params().items())
@@ -299,7 +341,7 @@ class TopicModel:
     rows : DataFrame, the input's row metadata (aligned with ``segment_topics``)
     tokens : Series, modelled tokens per input row (weights of ``document_topics``)
     config : dict, everything needed to refit (k, method, seed, solver, preprocessing, versions)
-    estimator : the fitted scikit-learn object
+    estimator : the fitted estimator (:class:`~initiative_lib.lda.VectorizedLDA`, or scikit-learn's LDA or NMF)
     """
 
     method: str
@@ -488,19 +530,28 @@ def fit_topics(
     k : int
         Number of topics (>= 2).
     method : {"lda", "nmf"}
-        ``"lda"``: :class:`sklearn.decomposition.LatentDirichletAllocation`
-        with ``learning_method="batch"`` on counts. ``"nmf"``:
-        :class:`sklearn.decomposition.NMF` (``init="nndsvda"``, ``solver="cd"``,
-        Frobenius loss) on row-normalised counts. NMF is much faster.
+        ``"lda"``: batch variational-Bayes LDA on counts, by
+        :class:`initiative_lib.lda.VectorizedLDA` (option ``solver="vectorized"``,
+        the default) or :class:`sklearn.decomposition.LatentDirichletAllocation`
+        with ``learning_method="batch"`` (``solver="sklearn"``; about a minute
+        per fit on 17,000 x 8,000). ``"nmf"``: :class:`sklearn.decomposition.NMF`
+        (``init="nndsvda"``, ``solver="cd"``, Frobenius loss) on row-normalised
+        counts.
     random_state : int
         Seed, passed to scikit-learn (required: no hidden randomness).
     max_iter : int, optional
-        LDA: EM passes over the data (default 10, as scikit-learn); NMF: solver sweeps
+        LDA: EM passes over the data (default 20 with the vectorised solver,
+        which by default runs ``inner_iter=3`` document iterations per pass;
+        10 with ``solver="sklearn"``, as scikit-learn); NMF: solver sweeps
         (default 200, stops earlier at ``tol``).
     **options
-        Passed to the estimator (e.g. ``doc_topic_prior``, ``topic_word_prior``
-        for LDA; ``init``, ``beta_loss``, ``solver``, ``alpha_W`` for NMF), plus
-        ``weighting="proportion"|"tfidf"`` for NMF.
+        Passed to the estimator (LDA: ``doc_topic_prior``, ``topic_word_prior``
+        and, for the vectorised solver, ``inner_iter``, ``mean_change_tol``,
+        ``transform_iter``, or scikit-learn's ``max_doc_update_iter``,
+        ``mean_change_tol``; NMF: ``init``, ``beta_loss``, ``solver``,
+        ``alpha_W``), plus ``solver="vectorized"|"sklearn"`` for LDA and
+        ``weighting="proportion"|"tfidf"`` for NMF. Unknown LDA options raise
+        ``ValueError``.
 
     Returns
     -------

@@ -116,9 +116,11 @@ def test_config_records_everything(planted, models):
     assert cfg["weighting"] == "proportion"
     assert cfg["preprocessing"]["config"]["min_df"] == 2
     assert "scikit-learn" in cfg["versions"]
+    assert cfg["lda_solver"] is None
     lda = models["lda"].config
-    assert lda["solver"]["learning_method"] == "batch"
+    assert (lda["lda_solver"], lda["estimator"]) == ("vectorized", "VectorizedLDA")
     assert lda["solver"]["max_iter"] == 15
+    assert lda["solver"]["inner_iter"] == 3
 
 
 @pytest.mark.parametrize("method", ["nmf", "lda"])
@@ -140,8 +142,12 @@ def test_transform_matches_fit_and_aligns_vocab(planted, models, method):
 
 
 def test_transform_applies_recorded_preprocessing():
-    segs = [{"the": 3, "right": 1, "rights": 2, "law": 1}, {"law": 2, "court": 2, "the": 1},
-            {"rights": 1, "human": 2}, {"court": 1, "judge": 2}]
+    segs = [
+        {"the": 3, "right": 1, "rights": 2, "law": 1},
+        {"law": 2, "court": 2, "the": 1},
+        {"rights": 1, "human": 2},
+        {"court": 1, "judge": 2},
+    ]
     rows = pd.DataFrame({"doc_id": list("abcd"), "seg_no": 1, "n_tokens": 5})
     raw = from_counts(segs, rows)
     pre = preprocess(raw, PreprocessConfig(stem="snowball"))
