@@ -41,6 +41,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
@@ -412,6 +413,24 @@ def _want_progress(progress: bool | None) -> bool:
     return progress
 
 
+def _grid_cell(
+    args: tuple[_Prepared, sp.csc_matrix, _Prepared | None, np.ndarray | None, int, int, str, int, int | None, dict],
+) -> tuple[list[tuple[int, int, str, float]], pd.DataFrame]:
+    """Fit one (k, seed) of the grid and score it; top-level so processes can run it."""
+    prep, binary, train, test, k, seed, method, n_top, max_iter, options = args
+    model = _fit_prepared(train if train is not None else prep, k, method, seed, max_iter, options)
+    lists = _topic_lists(model.top_terms(n_top))
+    records = []
+    for measure in MEASURES:
+        value = _coherence_binary(binary, prep.vocab, lists, measure, EPSILON).mean()
+        records.append((k, seed, f"coherence_{measure}", float(value)))
+    records.append((k, seed, "exclusivity", float(exclusivity(model, n_top).mean())))
+    if train is not None:
+        with threadpool_limits(limits=1):
+            records.append((k, seed, "perplexity", float(model.estimator.perplexity(prep.X[test]))))
+    return records, model.topic_term
+
+
 def search_k(
     dtm: DocumentTermMatrix,
     ks: Iterable[int],
@@ -423,33 +442,35 @@ def search_k(
     perplexity: bool = True,
     test_size: float = 0.2,
     progress: bool | None = None,
+    n_jobs: int = 1,
     **options: Any,
 ) -> pd.DataFrame:
     """Diagnostics for every ``k`` in ``ks`` and every seed, tidy.
 
     The matrix is converted once and shared by all fits. For each ``(k,
-    seed)`` one model is fitted on all rows and its ``n_top`` most probable
-    terms per topic are scored; the metrics are
+    seed)`` one model is fitted and its ``n_top`` most probable terms per
+    topic are scored; the metrics are
 
     * ``coherence_umass``, ``coherence_npmi``: mean over topics of
-      :func:`coherence` on the rows of ``dtm``;
+      :func:`coherence` on all rows of ``dtm``;
     * ``exclusivity``: mean over topics of :func:`exclusivity`;
     * ``stability`` (needs >= 2 seeds): mean over the *other* seeds' runs at
       the same ``k`` of the mean matched cosine similarity
       (:func:`align_topics`), so every seed gets a value;
-    * ``perplexity`` (``method="lda"`` and ``perplexity=True`` only):
-      :func:`heldout_perplexity` with the same seed -- an extra fit on
-      ``1 - test_size`` of the rows.
-
-    NMF is the default because it is fast (about 1-3 s per fit on 20,000 x
-    10,000); LDA with the default vectorised solver takes a few seconds per
-    fit at that size (scikit-learn's learner, ``solver="sklearn"``, about a
-    minute).
+    * ``perplexity`` (``method="lda"`` and ``perplexity=True`` only): the
+      perplexity on held-out rows. A share ``test_size`` of the rows is drawn
+      once, with the first seed, and every model of the grid is fitted on the
+      other rows: one fit per ``(k, seed)`` serves all metrics, and all seeds
+      see the same rows, so ``stability`` measures sensitivity to the seed
+      alone. Without perplexity, models are fitted on all rows.
 
     Parameters
     ----------
     progress : bool or None
         Report each fit on ``sys.stderr``; ``None`` = only if stderr is a terminal.
+    n_jobs : int, default=1
+        Fit the grid in this many processes. Every fit is seeded and
+        single-threaded, so the result does not depend on ``n_jobs``.
     **options
         Passed to :func:`initiative_lib.topics.fit_topics`.
 
@@ -480,35 +501,47 @@ def search_k(
     if isinstance(n_top, bool) or not isinstance(n_top, int) or n_top < 2:
         msg = f"n_top must be an int >= 2; got {n_top!r}"
         raise ValueError(msg)
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
+        msg = f"n_jobs must be an int >= 1; got {n_jobs!r}"
+        raise ValueError(msg)
     show = _want_progress(progress)
     prep = _prepare(dtm)
     binary = _binary_csc(prep.X)
-    records: list[tuple[int, int, str, float]] = []
-    total = len(ks) * len(seeds)
+    train = test = None
+    if method == "lda" and perplexity:
+        train_mask, test = _split_rows(prep.X.shape[0], test_size, seeds[0])
+        train = _subset(prep, train_mask)
+    jobs = [(prep, binary, train, test, k, seed, method, n_top, max_iter, dict(options)) for k in ks for seed in seeds]
     start = time.perf_counter()
-    done = 0
-    for k in ks:
-        models = []
-        for seed in seeds:
-            model = _fit_prepared(prep, k, method, seed, max_iter, options)
-            models.append(model)
-            lists = _topic_lists(model.top_terms(n_top))
-            for measure in MEASURES:
-                value = _coherence_binary(binary, prep.vocab, lists, measure, EPSILON).mean()
-                records.append((k, seed, f"coherence_{measure}", float(value)))
-            records.append((k, seed, "exclusivity", float(exclusivity(model, n_top).mean())))
-            if method == "lda" and perplexity:
-                value = _perplexity_prepared(prep, k, seed, test_size, max_iter, options)
-                records.append((k, seed, "perplexity", value))
-            done += 1
-            if show:
-                sys.stderr.write(
-                    f"search_k: {method} k={k} seed={seed} done ({done}/{total}, {time.perf_counter() - start:.1f} s)\n"
-                )
-                sys.stderr.flush()
-        if len(models) > 1:
-            for i, seed in enumerate(seeds):
-                sims = [align_topics(models[i], models[j])["similarity"].mean() for j in range(len(models)) if j != i]
+    results = []
+
+    def report(done: int, job: tuple) -> None:
+        if show:
+            elapsed = time.perf_counter() - start
+            sys.stderr.write(
+                f"search_k: {method} k={job[4]} seed={job[5]} done ({done}/{len(jobs)}, {elapsed:.1f} s)\n"
+            )
+            sys.stderr.flush()
+
+    if n_jobs == 1:
+        for done, job in enumerate(jobs, start=1):
+            results.append(_grid_cell(job))
+            report(done, job)
+    else:
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            for done, (job, result) in enumerate(zip(jobs, pool.map(_grid_cell, jobs), strict=True), start=1):
+                results.append(result)
+                report(done, job)
+    records = [rec for recs, _terms in results for rec in recs]
+    topic_terms = {(job[4], job[5]): terms for job, (_recs, terms) in zip(jobs, results, strict=True)}
+    if len(seeds) > 1:
+        for k in ks:
+            for seed in seeds:
+                sims = [
+                    align_topics(topic_terms[(k, seed)], topic_terms[(k, other)])["similarity"].mean()
+                    for other in seeds
+                    if other != seed
+                ]
                 records.append((k, seed, "stability", float(np.mean(sims))))
     out = pd.DataFrame(records, columns=["k", "seed", "metric", "value"])
     return out.sort_values(["k", "seed", "metric"], kind="mergesort").reset_index(drop=True)

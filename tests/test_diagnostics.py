@@ -257,3 +257,16 @@ def test_search_k_errors(planted, kwargs, exc, word):
     args = {"ks": [2], "seeds": [0]} | kwargs
     with pytest.raises(exc, match=word):
         search_k(dtm, **args)
+
+
+def test_search_k_does_not_depend_on_n_jobs():
+    from initiative_lib.diagnostics import search_k
+    from initiative_lib.topics import synthetic_dtm
+
+    dtm, _ = synthetic_dtm(n_docs=30, n_terms=60, k=3, random_state=0)
+    one = search_k(dtm, [2, 3], seeds=[0, 1], method="lda", n_top=5, n_jobs=1)
+    two = search_k(dtm, [2, 3], seeds=[0, 1], method="lda", n_top=5, n_jobs=2)
+    assert one.equals(two)
+    assert "perplexity" in set(one["metric"])
+    with pytest.raises(ValueError, match="n_jobs must be an int >= 1; got 0"):
+        search_k(dtm, [2], seeds=[0], n_jobs=0)
