@@ -23,9 +23,10 @@ from initiative_lib.topics import TopicModel, fit_topics
 RANDOM_STATE = 2020
 #: the initiative's document id
 INITIATIVE = "wic-initiative-2020"
-#: headline preprocessing: English and domain stopwords, terms in at least 5
-#: segments and at most half of them, the 200 strongest collocations (G2) as phrases
-PREPROCESS = PreprocessConfig(stopwords="english+domain", min_df=5, max_df=0.5, phrases=200)
+#: headline preprocessing: English, domain and place-name stopwords removed, terms in
+#: at least 5 segments and at most half of them, the 200 strongest collocations (G2)
+#: of non-stopwords kept as phrases
+PREPROCESS = PreprocessConfig(stopwords="english+domain+places", min_df=5, max_df=0.5, phrases=200)
 #: headline number of topics (chosen in notebook 03 from the diagnostics)
 K = 15
 METHOD = "lda"

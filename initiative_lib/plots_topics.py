@@ -10,6 +10,7 @@ only; matplotlib's global settings are never changed and nothing is shown.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from initiative_lib.figures import COLUMN_WIDTH, PAGE_WIDTH, PALETTE, attach_data, figure_style
+from initiative_lib.figures import PAGE_WIDTH, PALETTE, attach_data, figure_style
 from initiative_lib.topics import TopicModel
 
 #: panel order and axis labels of :func:`plot_k_diagnostics`
@@ -168,10 +169,10 @@ def plot_top_terms(
     tt = tt[tt["topic"].isin(topics)].reset_index(drop=True)
     with figure_style():
         if ax is None:
-            ncols = min(4, len(topics))
+            ncols = min(5, len(topics))
             nrows = math.ceil(len(topics) / ncols)
             fig, grid = plt.subplots(
-                nrows, ncols, figsize=(PAGE_WIDTH, max(1.1, 0.16 * n + 0.5) * nrows), squeeze=False
+                nrows, ncols, figsize=(PAGE_WIDTH, max(1.1, 0.13 * n + 0.6) * nrows), squeeze=False
             )
             axes = list(grid.ravel())
             for extra in axes[len(topics) :]:
@@ -182,10 +183,14 @@ def plot_top_terms(
         for i, (a, t) in enumerate(zip(axes, topics, strict=False)):
             d = tt[tt["topic"] == t].sort_values("rank")
             y = np.arange(len(d))[::-1]
-            a.barh(y, d["prob"], color=PALETTE[i % (len(PALETTE) - 1)], height=0.7)
+            score = "frex" if by == "frex" else "prob"
+            a.barh(y, d[score], color=PALETTE[i % (len(PALETTE) - 1)], height=0.7)
             a.set_yticks(y, d["term"].tolist())
-            a.set_title(_topic_label(labels, t), loc="left")
-            a.set_xlabel("Probability")
+            a.tick_params(axis="y", labelsize=6, length=0)
+            a.tick_params(axis="x", labelsize=5)
+            a.xaxis.set_major_locator(plt.MaxNLocator(2))
+            a.set_title(textwrap.fill(_topic_label(labels, t), 26), loc="left", fontsize=6)
+            a.set_xlabel("FREX score" if score == "frex" else "probability", fontsize=6)
         if ax is None:
             fig.tight_layout()
     return attach_data(fig, tt)
@@ -231,36 +236,48 @@ def plot_prevalence(
         msg = f"prev_df must be a non-empty topic_prevalence() DataFrame with columns {sorted(need)}"
         raise ValueError(msg)
     topics = list(pd.unique(prev_df["topic"]))
-    cats = list(pd.unique(prev_df["category"]))
+    cats = [str(c) for c in pd.unique(prev_df["category"])]
+    ncols = min(5, len(topics))
+    nrows = math.ceil(len(topics) / ncols)
     with figure_style():
-        fig, a = (
-            plt.subplots(figsize=(COLUMN_WIDTH, max(2.0, 0.3 * len(topics) * max(1, len(cats)) ** 0.5 + 0.8)))
-            if ax is None
-            else (ax.figure, ax)
-        )
-        width = 0.7
-        step = width / max(len(cats), 1)
-        for ci, cat in enumerate(cats):
-            d = prev_df[prev_df["category"] == cat].set_index("topic").reindex(topics)
-            y = np.arange(len(topics))[::-1] + width / 2 - step * (ci + 0.5)
+        if ax is None:
+            fig, grid = plt.subplots(
+                nrows, ncols, figsize=(PAGE_WIDTH, (0.12 * len(cats) + 0.75) * nrows), sharex=True, squeeze=False
+            )
+            axes = list(grid.ravel())
+        else:
+            axes = list(np.ravel(ax))
+            if len(axes) < len(topics):
+                msg = f"ax must hold at least one axes per topic ({len(topics)}); got {len(axes)}"
+                raise ValueError(msg)
+            fig = axes[0].figure
+        y = np.arange(len(cats))[::-1]
+        for a, topic in zip(axes, topics, strict=False):
+            d = prev_df[prev_df["topic"] == topic].assign(category=lambda x: x["category"].astype(str))
+            d = d.set_index("category").reindex(cats)
             mean = d["mean"].to_numpy(dtype=float)
             err = np.vstack([mean - d["lo"].to_numpy(dtype=float), d["hi"].to_numpy(dtype=float) - mean])
-            a.errorbar(
-                mean,
-                y,
-                xerr=np.clip(err, 0, None),
-                fmt="o",
-                ms=3,
-                lw=1,
-                capsize=0,
-                color=PALETTE[ci % len(PALETTE)],
-                label=str(cat),
-            )
-        a.set_yticks(np.arange(len(topics))[::-1], [_topic_label(labels, t) for t in topics])
-        a.set_xlabel("Mean topic share")
-        a.legend(frameon=False, loc="best")
+            for ci in range(len(cats)):
+                a.errorbar(
+                    mean[ci],
+                    y[ci],
+                    xerr=np.clip(err[:, [ci]], 0, None),
+                    fmt="o",
+                    ms=2.5,
+                    lw=0.8,
+                    capsize=0,
+                    color=PALETTE[ci % len(PALETTE)],
+                )
+            a.set_title(textwrap.fill(_topic_label(labels, topic), 28), fontsize=6, loc="left")
+            a.set_yticks(y, cats if a in axes[::ncols] else [])
+            a.tick_params(axis="y", labelsize=6, length=0)
+            a.grid(axis="x", color="0.9", lw=0.5)
+        for a in axes[len(topics) :]:
+            a.set_visible(False)
+        for a in axes[-ncols:]:
+            a.set_xlabel("mean share", fontsize=6)
         if ax is None:
-            fig.tight_layout()
+            fig.tight_layout(h_pad=0.6, w_pad=0.4)
     return attach_data(fig, prev_df.reset_index(drop=True).copy())
 
 
@@ -303,7 +320,7 @@ def plot_topic_mix(
     topics = list(shares_df.columns)
     with figure_style():
         fig, a = (
-            plt.subplots(figsize=(COLUMN_WIDTH, max(2.0, 0.25 * len(topics) + 0.8))) if ax is None else (ax.figure, ax)
+            plt.subplots(figsize=(PAGE_WIDTH, max(2.0, 0.22 * len(topics) + 0.9))) if ax is None else (ax.figure, ax)
         )
         y = np.arange(len(topics))[::-1]
         markers = ["D", "o", "s", "^", "v", "P", "X", "*"]
@@ -319,8 +336,9 @@ def plot_topic_mix(
             )
         a.set_yticks(y, [_topic_label(labels, t) for t in topics])
         a.set_xlabel("Topic share")
+        a.set_xlim(0, float(np.nanmax(shares_df.to_numpy(dtype=float))) * 1.08)
         a.grid(axis="y", color="0.9", lw=0.5)
-        a.legend(frameon=False, loc="best")
+        a.legend(frameon=False, loc="lower right")
         if ax is None:
             fig.tight_layout()
     wide = shares_df.rename_axis(index="series").reset_index()

@@ -60,6 +60,7 @@ STATISTICS: tuple[str, ...] = ("g2", "pmi", "t")
 STOPWORD_LISTS: dict[str, tuple[str, ...]] = {
     "english": ("stopwords_en.txt",),
     "english+domain": ("stopwords_en.txt", "stopwords_domain.txt"),
+    "english+domain+places": ("stopwords_en.txt", "stopwords_domain.txt", "stopwords_places.txt"),
 }
 STEMMERS: tuple[str, ...] = ("snowball",)
 
@@ -69,10 +70,11 @@ def load_stopwords(name: str = "english") -> frozenset[str]:
 
     Parameters
     ----------
-    name : {"english", "english+domain"}
+    name : {"english", "english+domain", "english+domain+places"}
         ``"english"`` is a list of about 200 English function words;
         ``"english+domain"`` adds the drafting vocabulary of official texts
-        (``shall``, ``annex``, ``paragraph``, ...). The files in
+        (``shall``, ``annex``, ``paragraph``, ...); ``"english+domain+places"``
+        also removes country names and demonyms (``australia``, ``singaporean``). The files in
         ``initiative_lib/data`` explain each group of words.
 
     Examples
@@ -117,7 +119,7 @@ class PreprocessConfig:
 
     Parameters
     ----------
-    stopwords : {"english", "english+domain"}, collection of str, or None
+    stopwords : {"english", "english+domain", "english+domain+places"}, collection of str, or None
         A named list (see :func:`load_stopwords`), your own words, or no
         stopword removal. Matched against unigrams before stemming.
     stem : {"snowball"} or None

@@ -53,6 +53,7 @@ DEFAULT_SPECIFICATIONS: tuple[Specification, ...] = (
     Specification("no phrases", config=replace(PREPROCESS, phrases=None)),
     Specification("stemmed", config=replace(PREPROCESS, stem="snowball")),
     Specification("stricter trimming", config=replace(PREPROCESS, min_df=20, max_df=0.2)),
+    Specification("place names kept", config=replace(PREPROCESS, stopwords="english+domain")),
     Specification("English stopwords only", config=replace(PREPROCESS, stopwords="english")),
 )
 

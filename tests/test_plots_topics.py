@@ -83,8 +83,10 @@ def test_top_terms(setup):
 def test_prevalence_plot(setup, tmp_path):
     *_, prev = setup
     fig = plot_prevalence(prev)
-    ax = fig.axes[0]
-    assert len(ax.get_legend().get_texts()) == prev["category"].nunique()
+    visible = [a for a in fig.axes if a.get_visible()]
+    assert len(visible) == prev["topic"].nunique()  # one panel per topic
+    cats = [str(c) for c in pd.unique(prev["category"])]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == cats
     pd.testing.assert_frame_equal(plotted_data(fig), prev)
     paths = save_figure(fig, "prevalence_test", directory=tmp_path)
     assert paths["csv"].exists()
