@@ -204,8 +204,16 @@ def load_lexicon(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return validate_lexicon(table, file)
 
 
-def _as_lexicon(lexicon: pd.DataFrame | str | os.PathLike[str] | None) -> pd.DataFrame:
-    if lexicon is None or isinstance(lexicon, str | os.PathLike):
+def as_lexicon(
+    lexicon: pd.DataFrame | str | os.PathLike[str] | None, *, default: str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
+    """Return a validated lexicon from a DataFrame, a path, or ``None`` (the ``default`` file).
+
+    ``default=None`` means the shipped framing lexicon.
+    """
+    if lexicon is None:
+        return load_lexicon(default)
+    if isinstance(lexicon, str | os.PathLike):
         return load_lexicon(lexicon)
     if isinstance(lexicon, pd.DataFrame):
         return validate_lexicon(lexicon.drop(columns=["kind"], errors="ignore"))
@@ -250,7 +258,7 @@ def _weights(vocab: pd.Index, lexicon: pd.DataFrame) -> tuple[sp.csr_matrix, lis
 def _prepare(
     dtm: DocumentTermMatrix, lexicon: pd.DataFrame | str | os.PathLike[str] | None, unigrams_only: bool
 ) -> pd.DataFrame:
-    lex = _as_lexicon(lexicon)
+    lex = as_lexicon(lexicon)
     has_bigram_cols = any(" " in str(t) for t in dtm.vocab)
     if unigrams_only:
         lex = lex[lex["kind"] != "bigram"].reset_index(drop=True)
@@ -506,5 +514,5 @@ def category_entries(lexicon: pd.DataFrame | str | os.PathLike[str] | None = Non
     >>> category_entries()["sovereignty"][:2]
     ['sovereign*', 'non-interference']
     """
-    lex = _as_lexicon(lexicon)
+    lex = as_lexicon(lexicon)
     return {c: g["entry"].tolist() for c, g in lex.groupby("category", sort=False)}

@@ -33,6 +33,31 @@ def where(file: object, row: int | str | None = None, field: str | None = None) 
     return ", ".join(parts)
 
 
+def require_columns(df: object, columns: Iterable[str], name: str, hint: str) -> None:
+    """Check that ``df`` is a non-empty DataFrame with ``columns``; name ``name`` and ``hint`` if not.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], "rates", "the output of dictionary_rates()")
+    Traceback (most recent call last):
+    ...
+    ValueError: rates lacks columns ['b']; expected the output of dictionary_rates()
+    """
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        msg = f"{name} must be a pandas DataFrame ({hint}); got {type(df).__name__}"
+        raise TypeError(msg)
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        msg = f"{name} lacks columns {missing}; expected {hint}"
+        raise ValueError(msg)
+    if df.empty:
+        msg = f"{name} is empty; expected at least one row"
+        raise ValueError(msg)
+
+
 def expected_one_of(values: Iterable[object]) -> str:
     """Format an allowed set for a message, sorted for stable output.
 

@@ -60,6 +60,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from initiative_lib.dictionaries import PER, group_rates
+from initiative_lib.errors import require_columns
 from initiative_lib.figures import COLUMN_WIDTH, PALETTE, attach_data, figure_style, new_axes
 from initiative_lib.rng import resolve_rng
 from initiative_lib.units import GROUP_ORDER
@@ -76,16 +77,7 @@ AXES_COLUMNS = ["doc_id", "n_segments", "n_tokens", "x_matches", "y_matches", "x
 
 
 def _check_rates(rates: pd.DataFrame, needed: Sequence[str]) -> None:
-    if not isinstance(rates, pd.DataFrame):
-        msg = f"rates must be a pandas DataFrame (the output of dictionary_rates()); got {type(rates).__name__}"
-        raise TypeError(msg)
-    missing = [c for c in needed if c not in rates.columns]
-    if missing:
-        msg = f"rates lacks columns {missing}; expected the output of dictionary_rates()"
-        raise ValueError(msg)
-    if rates.empty:
-        msg = "rates is empty; expected at least one row"
-        raise ValueError(msg)
+    require_columns(rates, needed, "rates", "the output of dictionary_rates()")
 
 
 def check_axes(axes: Mapping[str, Sequence[str]], categories: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:

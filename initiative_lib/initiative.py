@@ -69,7 +69,7 @@ from scipy import stats
 from initiative_lib.analysis import INITIATIVE
 from initiative_lib.cleaning import clean_text
 from initiative_lib.corpus import CorpusError, open_corpus
-from initiative_lib.dictionaries import dictionary_rates, lexicon_matches, load_lexicon, validate_lexicon
+from initiative_lib.dictionaries import as_lexicon, dictionary_rates, lexicon_matches, load_lexicon
 from initiative_lib.dtm import DocumentTermMatrix, from_counts
 from initiative_lib.figures import COLUMN_WIDTH, PALETTE, attach_data, figure_style, get_axes
 from initiative_lib.keyness import as_row_mask, keyness
@@ -262,15 +262,6 @@ def paragraph_matrix(paragraphs: pd.DataFrame | Sequence[str] | pd.Series) -> Do
     return from_counts(({**c.unigrams, **c.bigrams} for c in counts), rows)
 
 
-def _parts_lexicon(lexicon: pd.DataFrame | str | os.PathLike[str] | None) -> pd.DataFrame:
-    if lexicon is None or isinstance(lexicon, str | os.PathLike):
-        return load_parts_lexicon(lexicon)
-    if isinstance(lexicon, pd.DataFrame):
-        return validate_lexicon(lexicon.drop(columns=["kind"], errors="ignore"))
-    msg = f"lexicon must be a DataFrame, a path or None; got {type(lexicon).__name__}"
-    raise TypeError(msg)
-
-
 def assign_parts(
     paragraphs: pd.DataFrame | Sequence[str] | pd.Series,
     lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
@@ -311,7 +302,7 @@ def assign_parts(
     2          3                0                0             none
     """
     paras = _as_paragraphs(paragraphs)
-    lex = _parts_lexicon(lexicon)
+    lex = as_lexicon(lexicon, default=PARTS_LEXICON)
     matrix = paragraph_matrix(paras)
     rates = dictionary_rates(matrix, lex)
     categories = list(dict.fromkeys(lex["category"]))
@@ -348,7 +339,7 @@ def parts_matches(
     0  security      2       2
     1    peace*      1       1
     """
-    return lexicon_matches(paragraph_matrix(paragraphs), _parts_lexicon(lexicon))
+    return lexicon_matches(paragraph_matrix(paragraphs), as_lexicon(lexicon, default=PARTS_LEXICON))
 
 
 def plot_parts(parts: pd.DataFrame, *, ax: Axes | None = None) -> Figure:

@@ -17,22 +17,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy.cluster import hierarchy
 
+from initiative_lib.errors import require_columns
 from initiative_lib.figures import COLUMN_WIDTH, PAGE_WIDTH, PALETTE, attach_data, figure_style, get_axes
 
 HEATMAP_CMAP = "cividis"
-
-
-def _require(df: pd.DataFrame, columns: Sequence[str], name: str, hint: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        msg = f"{name} must be a pandas DataFrame ({hint}); got {type(df).__name__}"
-        raise TypeError(msg)
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        msg = f"{name} lacks columns {missing}; expected {hint}"
-        raise ValueError(msg)
-    if df.empty:
-        msg = f"{name} is empty; nothing to plot"
-        raise ValueError(msg)
 
 
 def _colors(labels: Sequence[object]) -> dict[object, str]:
@@ -177,7 +165,7 @@ def plot_keyness(
     if measure is None:
         candidates = [c for c in ("g2", "log_ratio", "z") if isinstance(keyness_df, pd.DataFrame) and c in keyness_df]
         measure = candidates[0] if candidates else "g2"
-    _require(keyness_df, ["term", measure], "keyness_df", "the output of keyness() or log_odds_dirichlet()")
+    require_columns(keyness_df, ["term", measure], "keyness_df", "the output of keyness() or log_odds_dirichlet()")
     if not isinstance(n, int | np.integer) or n < 1:
         msg = f"n must be a positive integer; got {n!r}"
         raise ValueError(msg)
@@ -249,7 +237,7 @@ def plot_dictionary_profile(
     """
     if by is None and isinstance(group_rates_df, pd.DataFrame) and len(group_rates_df.columns):
         by = str(group_rates_df.columns[0])
-    _require(
+    require_columns(
         group_rates_df,
         [str(by), "category", "rate", "ci_low", "ci_high"],
         "group_rates_df",
@@ -346,7 +334,7 @@ def plot_map(
     >>> plt.close(fig)
     """
     needed = [x, y] + ([label_col] if label_col else [])
-    _require(coords_df, needed, "coords_df", f"coordinates in columns {needed}")
+    require_columns(coords_df, needed, "coords_df", f"coordinates in columns {needed}")
     use_hue = hue is not None and hue in coords_df.columns
     with figure_style():
         own = ax is None
@@ -423,7 +411,7 @@ def plot_scaling(
     ['b', 'a']
     >>> plt.close(fig)
     """
-    _require(theta_df, [label_col, x], "theta_df", f"columns {[label_col, x]} (e.g. wordfish().documents)")
+    require_columns(theta_df, [label_col, x], "theta_df", f"columns {[label_col, x]} (e.g. wordfish().documents)")
     df = theta_df.dropna(subset=[x]).sort_values([x, label_col], kind="mergesort").reset_index(drop=True)
     if df.empty:
         msg = f"theta_df has no non-missing values in column {x!r}; nothing to plot"
