@@ -113,7 +113,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     Declaration(
         "decl-usa-intl-strategy-cyberspace-2011",
         "declarations/us-international-strategy-for-cyberspace-2011.txt",
-        "International Strategy for Cyberspace: Prosperity, Security, and Openness in a Networked World",
+        "International Strategy for Cyberspace",
         "The White House, United States",
         "government",
         "USA",
@@ -121,7 +121,8 @@ DECLARATIONS: tuple[Declaration, ...] = (
         "month",
         "public-domain-us-government",
         _identity,
-        "PDF extraction: table-of-contents leaders, many sentence-final full stops lost",
+        "subtitled 'Prosperity, Security, and Openness'; PDF extraction: table-of-contents leaders, "
+        "many sentence-final full stops lost",
     ),
     Declaration(
         "decl-rus-infosec-doctrine-2000",
