@@ -51,6 +51,7 @@ from scipy.optimize import linear_sum_assignment
 from threadpoolctl import threadpool_limits
 
 from initiative_lib.dtm import DocumentTermMatrix
+from initiative_lib.progress import want_progress
 from initiative_lib.topics import (
     METHODS,
     TopicModel,
@@ -403,16 +404,6 @@ def _stability_table(models: Sequence[TopicModel]) -> pd.DataFrame:
     )
 
 
-def _want_progress(progress: bool | None) -> bool:
-    if progress is None:
-        isatty = getattr(sys.stderr, "isatty", None)
-        return bool(isatty and isatty())
-    if not isinstance(progress, bool):
-        msg = f"progress must be True, False or None (show if stderr is a terminal); got {progress!r}"
-        raise TypeError(msg)
-    return progress
-
-
 def _grid_cell(
     args: tuple[_Prepared, sp.csc_matrix, _Prepared | None, np.ndarray | None, int, int, str, int, int | None, dict],
 ) -> tuple[list[tuple[int, int, str, float]], pd.DataFrame]:
@@ -504,7 +495,7 @@ def search_k(
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
         msg = f"n_jobs must be an int >= 1; got {n_jobs!r}"
         raise ValueError(msg)
-    show = _want_progress(progress)
+    show = want_progress(progress)
     prep = _prepare(dtm)
     binary = _binary_csc(prep.X)
     train = test = None

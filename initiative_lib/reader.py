@@ -21,65 +21,17 @@ from __future__ import annotations
 import csv
 import io
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from initiative_lib.cleaning import CleaningRecord, read_clean
 from initiative_lib.errors import CorpusError, where
+from initiative_lib.progress import Progress, want_progress
 
 #: one CSV row: its number (the header is row 1) and its values by column
 Row = tuple[int, dict[str, str]]
 #: what the reader yields: the row, the cleaned text, the clean-up record
 Item = tuple[dict[str, str], str, CleaningRecord]
-
-
-def want_progress(progress: bool | None) -> bool:
-    """Decide whether to show progress: ``None`` means only when stderr is a terminal.
-
-    Examples
-    --------
-    >>> want_progress(False)
-    False
-    """
-    if progress is None:
-        isatty = getattr(sys.stderr, "isatty", None)
-        return bool(isatty and isatty())
-    if not isinstance(progress, bool):
-        msg = f"progress must be True, False or None (show if stderr is a terminal); got {progress!r}"
-        raise TypeError(msg)
-    return progress
-
-
-class Progress:
-    """Write ``label: i/n`` to stderr, overwriting one line, at most every ``every`` items.
-
-    Examples
-    --------
-    >>> p = Progress("demo", 3, enabled=False)
-    >>> for _ in range(3):
-    ...     p.step()
-    >>> p.done()
-    >>> p.count
-    3
-    """
-
-    def __init__(self, label: str, total: int, *, enabled: bool, every: int = 25) -> None:
-        self.label, self.total, self.enabled, self.every = label, total, enabled, max(1, every)
-        self.count = 0
-
-    def step(self) -> None:
-        """Count one item; redraw the line every ``every`` items and at the last."""
-        self.count += 1
-        if self.enabled and (self.count % self.every == 0 or self.count == self.total):
-            sys.stderr.write(f"\r{self.label}: {self.count:,}/{self.total:,}")
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        """End the progress line."""
-        if self.enabled and self.count:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
 
 
 def _read_rows(metadata_csv: Path, id_column: str, file_column: str) -> tuple[list[str], list[Row]]:

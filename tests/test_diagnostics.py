@@ -47,8 +47,13 @@ def toy():
 
 def test_umass_by_hand(toy):
     # pairs (b|a), (c|a), (c|b) with D(a,b)=2, D(a,c)=2, D(b,c)=1
-    expected = np.mean([math.log((2 / 4 + EPSILON) / (3 / 4)), math.log((2 / 4 + EPSILON) / (3 / 4)),
-                        math.log((1 / 4 + EPSILON) / (2 / 4))])
+    expected = np.mean(
+        [
+            math.log((2 / 4 + EPSILON) / (3 / 4)),
+            math.log((2 / 4 + EPSILON) / (3 / 4)),
+            math.log((1 / 4 + EPSILON) / (2 / 4)),
+        ]
+    )
     got = coherence(toy, [["a", "b", "c"]], "umass")
     assert got.iloc[0] == pytest.approx(expected, rel=1e-12)
     # order matters: conditioning on the higher-ranked term
@@ -134,8 +139,9 @@ def test_npmi_equals_gensim_log_ratio_on_segments(planted, nmf_model):
 def test_coherence_is_fast_on_corpus_sized_matrix():
     import time
 
-    dtm, _ = synthetic_dtm(n_docs=2000, segments_per_doc=10, n_terms=10_000, k=20, tokens_per_segment=45,
-                           random_state=0)
+    dtm, _ = synthetic_dtm(
+        n_docs=2000, segments_per_doc=10, n_terms=10_000, k=20, tokens_per_segment=45, random_state=0
+    )
     rng = np.random.default_rng(0)
     lists = [list(dtm.vocab[rng.choice(10_000, 10, replace=False)]) for _ in range(20)]
     start = time.perf_counter()

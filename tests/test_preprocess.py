@@ -23,8 +23,12 @@ from initiative_lib.preprocess import (
 
 def _rows(n: int) -> pd.DataFrame:
     return pd.DataFrame(
-        {"doc_id": [f"d{i // 2}" for i in range(n)], "seg_no": [i % 2 + 1 for i in range(n)], "n_tokens": 10,
-         "group": "user"}
+        {
+            "doc_id": [f"d{i // 2}" for i in range(n)],
+            "seg_no": [i % 2 + 1 for i in range(n)],
+            "n_tokens": 10,
+            "group": "user",
+        }
     )
 
 

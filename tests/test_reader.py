@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from initiative_lib.errors import CorpusError
-from initiative_lib.reader import Progress, read_text_folder, want_progress
+from initiative_lib.progress import Progress, want_progress
+from initiative_lib.reader import read_text_folder
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ import pycountry
 from initiative_lib.cleaning import CleaningRecord, read_clean
 from initiative_lib.errors import CorpusError
 from initiative_lib.paths import DATA_DIR
-from initiative_lib.reader import Progress, want_progress
+from initiative_lib.progress import Progress, want_progress
 from initiative_lib.tokens import TOKEN_RE, count_segment
 
 FIRST_SESSION_YEAR = 1945  # year = session + 1945 (session 25 met in 1970)
