@@ -71,6 +71,7 @@ from initiative_lib.cleaning import clean_text
 from initiative_lib.corpus import CorpusError, open_corpus
 from initiative_lib.dictionaries import as_lexicon, dictionary_rates, lexicon_matches, load_lexicon
 from initiative_lib.dtm import DocumentTermMatrix, from_counts
+from initiative_lib.errors import require_columns
 from initiative_lib.figures import COLUMN_WIDTH, PALETTE, attach_data, figure_style, get_axes
 from initiative_lib.keyness import as_row_mask, keyness
 from initiative_lib.paths import DATA_DIR
@@ -714,13 +715,7 @@ def framing_comparison(group_rates_df: pd.DataFrame, *, target: str = "initiativ
     1        y        0   0.0  2.0           b
     """
     needed = [by, "category", "matches", "rate", "ci_low", "ci_high"]
-    if not isinstance(group_rates_df, pd.DataFrame):
-        msg = f"group_rates_df must be a DataFrame (the output of group_rates()); got {type(group_rates_df).__name__}"
-        raise TypeError(msg)
-    missing = [c for c in needed if c not in group_rates_df.columns]
-    if missing:
-        msg = f"group_rates_df lacks columns {missing}; expected the output of group_rates()"
-        raise ValueError(msg)
+    require_columns(group_rates_df, needed, "group_rates_df", "the output of group_rates()")
     df = group_rates_df
     if target not in set(df[by]):
         msg = f"target {target!r} is not a value of column {by!r}; available: {sorted(map(str, set(df[by])))}"

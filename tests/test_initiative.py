@@ -369,7 +369,7 @@ def test_framing_comparison_errors():
     g["ci_high"] = 2.0
     with pytest.raises(ValueError, match="target 'initiative' is not a value"):
         framing_comparison(g)
-    with pytest.raises(TypeError, match="must be a DataFrame"):
+    with pytest.raises(TypeError, match="must be a pandas DataFrame"):
         framing_comparison([1])
 
 
