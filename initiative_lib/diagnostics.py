@@ -409,7 +409,7 @@ def _grid_cell(
 ) -> tuple[list[tuple[int, int, str, float]], pd.DataFrame]:
     """Fit one (k, seed) of the grid and score it; top-level so processes can run it."""
     prep, binary, train, test, k, seed, method, n_top, max_iter, options = args
-    model = _fit_prepared(train if train is not None else prep, k, method, seed, max_iter, options)
+    model = _fit_prepared(train if train is not None else prep, k, method, seed, max_iter, options, shares=False)
     lists = _topic_lists(model.top_terms(n_top))
     records = []
     for measure in MEASURES:

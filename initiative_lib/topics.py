@@ -259,7 +259,15 @@ def _fit_prepared(
     random_state: int,
     max_iter: int | None,
     options: Mapping[str, Any],
+    *,
+    shares: bool = True,
 ) -> TopicModel:
+    """Fit one model on a prepared matrix.
+
+    With ``shares=False`` the row and document topic shares are not inferred
+    (the K grid needs only the topic-term weights): the model's
+    ``segment_topics``, ``document_topics``, ``rows`` and ``tokens`` are then empty.
+    """
     options = dict(options)
     weighting = options.pop("weighting", "proportion") if method == "nmf" else None
     if method == "lda" and "weighting" in options:
@@ -276,11 +284,17 @@ def _fit_prepared(
     with threadpool_limits(limits=1):
         est.fit(X)
     beta = _normalise_rows(est.components_)
-    theta = _shares(method, est, X)
     topics = _topic_columns(k)
     topic_term = pd.DataFrame(beta, index=topics, columns=pd.Index(prep.vocab, name="term"))
-    seg = pd.DataFrame(theta, index=row_index(prep.rows), columns=topics)
-    docs = _document_shares(theta, prep.tokens, prep.doc_codes, prep.doc_ids, topics)
+    if shares:
+        theta = _shares(method, est, X)
+        rows, tokens = prep.rows, prep.tokens
+        seg = pd.DataFrame(theta, index=row_index(rows), columns=topics)
+        docs = _document_shares(theta, tokens, prep.doc_codes, prep.doc_ids, topics)
+    else:
+        rows, tokens = prep.rows.iloc[:0], prep.tokens[:0]
+        seg = pd.DataFrame(np.empty((0, k)), index=row_index(rows), columns=topics)
+        docs = pd.DataFrame(np.empty((0, k)), index=pd.Index([], name="doc_id"), columns=topics)
     config = {
         "k": k,
         "method": method,
@@ -306,8 +320,8 @@ def _fit_prepared(
         topic_term=topic_term,
         segment_topics=seg,
         document_topics=docs,
-        rows=prep.rows,
-        tokens=pd.Series(prep.tokens, index=seg.index, name="tokens"),
+        rows=rows,
+        tokens=pd.Series(tokens, index=seg.index, name="tokens"),
         config=config,
         estimator=est,
     )
