@@ -24,9 +24,10 @@ from initiative_lib.errors import CorpusError, where
 from initiative_lib.features import SegmentFeatures, atomic_write_text, csv_text, features_from_segments, write_features
 from initiative_lib.paths import SOURCES_DIR
 from initiative_lib.segments import drop_repeated, segment_text
-from initiative_lib.sources import netmundial
+from initiative_lib.sources import netmundial, ungdc
 from initiative_lib.sources.declarations import DECLARATIONS
 from initiative_lib.sources.mirror import upstream_url
+from initiative_lib.tokens import SegmentCounts
 
 INITIATIVE_ID = "wic-initiative-2020"
 SEED_NAME = "000_f0c262f1083b1d7b.txt"
@@ -325,6 +326,53 @@ def write_corpus(docs: list[BuiltDocument], excluded: list[dict[str, str]], out:
     atomic_write_text(out / schema.CHECKSUMS_FILE, checksum_lines(out))
 
 
+UNGDC_DIR = "ungdc"
+UNGDC_SPEECH_COLUMNS = [
+    "doc_id",
+    "country_code",
+    "country",
+    "region",
+    "subregion",
+    "year",
+    "session",
+    "n_paragraphs",
+    "n_cyber_paragraphs",
+    "n_tokens",
+    "n_cyber_tokens",
+    "source_url",
+    "source_sha256",
+]
+UNGDC_PARAGRAPH_COLUMNS = ["doc_id", "paragraph", "n_tokens", "patterns"]
+
+
+def build_ungdc(mirror: Path, out: Path) -> None:
+    """Ship the UN General Debate speeches' cyber paragraphs as counts, and per-speech totals.
+
+    Writes ``ungdc/speeches.csv`` (one row per speech: country, region, year,
+    session, paragraph and token totals, source URL and SHA-256),
+    ``ungdc/cyber_paragraphs.csv`` (which rule patterns each matching paragraph
+    hit) and ``ungdc/cyber_paragraphs.jsonl.gz`` (their token and bigram counts,
+    segment number = paragraph number in the speech). The rule and the
+    paragraph split are those of :mod:`initiative_lib.sources.ungdc`.
+    """
+    root = mirror / UNGDC_DIR
+    paths = {key.doc_id: path for path, key, _country in ungdc.speech_paths(root)}
+    speeches, paragraphs, feats = [], [], []
+    for rec in ungdc.cyber_paragraph_counts(root, progress=False):
+        if rec["kind"] == "paragraph":
+            paragraphs.append(rec)
+            counts = SegmentCounts(rec["n_tokens"], rec["unigrams"], rec["bigrams"])
+            feats.append(SegmentFeatures(rec["doc_id"], rec["paragraph"], counts))
+        else:
+            rel = paths[rec["doc_id"]].relative_to(mirror).as_posix()
+            data = (mirror / rel).read_bytes()
+            speeches.append({**rec, "source_url": upstream_url(rel), "source_sha256": hashlib.sha256(data).hexdigest()})
+    folder = out / UNGDC_DIR
+    atomic_write_text(folder / "speeches.csv", csv_text(speeches, UNGDC_SPEECH_COLUMNS))
+    atomic_write_text(folder / "cyber_paragraphs.csv", csv_text(paragraphs, UNGDC_PARAGRAPH_COLUMNS))
+    write_features(folder / "cyber_paragraphs.jsonl.gz", feats)
+
+
 def build_corpus(
     mirror: str | os.PathLike[str], out: str | os.PathLike[str], *, seeds: str | os.PathLike[str] | None = None
 ) -> Path:
@@ -357,11 +405,14 @@ def build_corpus(
     docs += build_netmundial(mirror)
     _remove_stale(out)
     write_corpus(docs, excluded, out)
+    if (mirror / UNGDC_DIR).is_dir():
+        build_ungdc(mirror, out)
+        atomic_write_text(out / schema.CHECKSUMS_FILE, checksum_lines(out))
     return out
 
 
 def _remove_stale(out: Path) -> None:
-    for sub in (schema.TEXTS_DIR, schema.FEATURES_DIR):
+    for sub in (schema.TEXTS_DIR, schema.FEATURES_DIR, UNGDC_DIR):
         folder = out / sub
         if folder.is_dir():
             for path in folder.iterdir():

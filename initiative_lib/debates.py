@@ -1,0 +1,111 @@
+"""Load the UN General Debate data the corpus ships.
+
+``corpus/ungdc/`` holds, for the 8,093 speeches of the UN General Debate
+Corpus (sessions 25-73, 1970-2018; Baturo, Dasandi and Mikhaylov 2017), one
+row per speech with its country, region, year, session and paragraph and
+token totals, and the token and bigram counts of every paragraph that speaks
+of cyberspace, ICT, the Internet or information security (the rule of
+:mod:`initiative_lib.sources.ungdc`). The texts are not shipped.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+
+from initiative_lib.corpus import open_corpus
+from initiative_lib.dtm import DocumentTermMatrix, Ngrams, _terms, from_counts
+from initiative_lib.errors import CorpusError, require_columns, where
+from initiative_lib.features import read_features
+
+UNGDC_DIR = "ungdc"
+SPEECH_INT_COLUMNS = ["year", "session", "n_paragraphs", "n_cyber_paragraphs", "n_tokens", "n_cyber_tokens"]
+SPEECH_COLUMNS = [
+    "doc_id",
+    "country_code",
+    "country",
+    "region",
+    "subregion",
+    *SPEECH_INT_COLUMNS,
+    "source_url",
+    "source_sha256",
+]
+
+
+def load_debate_speeches(*, corpus_dir: str | os.PathLike[str] | None = None, validate: bool = True) -> pd.DataFrame:
+    """One row per General Debate speech, indexed by ``doc_id`` (``ungdc-USA-73-2018``).
+
+    Columns: ``country_code``, ``country``, ``region``, ``subregion``, ``year``,
+    ``session``, ``n_paragraphs``, ``n_cyber_paragraphs``, ``n_tokens``,
+    ``n_cyber_tokens``, ``source_url``, ``source_sha256``.
+
+    Examples
+    --------
+    >>> speeches = load_debate_speeches()
+    >>> len(speeches), int(speeches["n_cyber_paragraphs"].sum()) > 500
+    (8093, True)
+    """
+    corpus = open_corpus(corpus_dir=corpus_dir, validate=validate)
+    path = corpus.root / UNGDC_DIR / "speeches.csv"
+    if not path.is_file():
+        msg = f"{path}: not found; rebuild the corpus with the UN General Debate mirror present"
+        raise CorpusError(msg)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    require_columns(df, SPEECH_COLUMNS, str(path), f"the columns {SPEECH_COLUMNS}")
+    for col in SPEECH_INT_COLUMNS:
+        bad = ~df[col].str.fullmatch(r"\d+")
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            msg = f"{where(path, row + 2, col)}: value {df[col].iloc[row]!r} is not a non-negative integer"
+            raise CorpusError(msg)
+        df[col] = df[col].astype("int64")
+    if not df["doc_id"].is_unique:
+        dup = df.loc[df["doc_id"].duplicated(), "doc_id"].iloc[0]
+        msg = f"{path}: duplicate doc_id {dup!r}; ids must be unique"
+        raise CorpusError(msg)
+    for col in ("country_code", "country", "region", "subregion"):
+        df[col] = df[col].replace("", pd.NA).astype("string")
+    return df.set_index("doc_id")
+
+
+def debate_matrix(
+    *, ngrams: Ngrams = "unigrams", corpus_dir: str | os.PathLike[str] | None = None, validate: bool = True
+) -> DocumentTermMatrix:
+    """Counts of the cyber paragraphs, one row per paragraph, with speech metadata.
+
+    ``rows`` has ``doc_id``, ``seg_no`` (the paragraph's number in its speech),
+    ``n_tokens``, ``patterns`` (which parts of the rule matched) and the
+    speech's ``country_code``, ``country``, ``region``, ``subregion``, ``year``
+    and ``session``.
+
+    Examples
+    --------
+    >>> m = debate_matrix()
+    >>> m.shape[0] == int(load_debate_speeches()["n_cyber_paragraphs"].sum())
+    True
+    """
+    speeches = load_debate_speeches(corpus_dir=corpus_dir, validate=validate)
+    root = open_corpus(corpus_dir=corpus_dir, validate=False).root / UNGDC_DIR
+    feats = list(read_features(root / "cyber_paragraphs.jsonl.gz"))
+    patterns = pd.read_csv(root / "cyber_paragraphs.csv", dtype={"doc_id": str, "patterns": str})
+    unknown = sorted({f.doc_id for f in feats} - set(speeches.index))
+    if unknown:
+        msg = f"{root / 'cyber_paragraphs.jsonl.gz'}: paragraphs of {unknown[:3]} have no row in speeches.csv"
+        raise CorpusError(msg)
+    rows = pd.DataFrame(
+        {
+            "doc_id": [f.doc_id for f in feats],
+            "seg_no": np.array([f.seg_no for f in feats], dtype=np.int64),
+            "n_tokens": np.array([f.counts.n_tokens for f in feats], dtype=np.int64),
+        }
+    )
+    if len(patterns) != len(rows) or not (patterns["doc_id"].to_numpy() == rows["doc_id"].to_numpy()).all():
+        msg = f"{root / 'cyber_paragraphs.csv'}: rows do not match the paragraphs of cyber_paragraphs.jsonl.gz"
+        raise CorpusError(msg)
+    rows["patterns"] = patterns["patterns"].to_numpy()
+    meta = speeches[["country_code", "country", "region", "subregion", "year", "session"]]
+    rows = rows.join(meta, on="doc_id")
+    rows["doc_id"] = rows["doc_id"].astype("string")
+    return from_counts((_terms(f.counts, ngrams) for f in feats), rows, level="segment")

@@ -1,0 +1,55 @@
+"""The shipped UN General Debate data: totals per speech and cyber-paragraph counts."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from initiative_lib.corpus import checksum_lines
+from initiative_lib.debates import debate_matrix, load_debate_speeches
+from initiative_lib.errors import CorpusError
+from initiative_lib.paths import DEFAULT_CORPUS_DIR
+
+
+def test_speeches_cover_the_whole_general_debate():
+    speeches = load_debate_speeches()
+    assert len(speeches) == 8093
+    assert speeches.index.is_unique
+    assert speeches["year"].between(1970, 2018).all()
+    assert (speeches["year"] == speeches["session"] + 1945).all()
+    assert (speeches["n_cyber_paragraphs"] <= speeches["n_paragraphs"]).all()
+    assert (speeches["n_cyber_tokens"] <= speeches["n_tokens"]).all()
+    assert speeches["region"].notna().all()
+    assert speeches["source_url"].str.startswith("https://raw.githubusercontent.com/fr48/unga/").all()
+    assert {"EU", "YDYE", "CSK", "DDR", "YUG"} <= set(speeches["country_code"])
+
+
+def test_matrix_rows_are_the_cyber_paragraphs():
+    speeches = load_debate_speeches()
+    m = debate_matrix(ngrams="both")
+    assert m.shape[0] == int(speeches["n_cyber_paragraphs"].sum())
+    per_speech = m.rows.groupby("doc_id")["n_tokens"].sum()
+    expected = speeches.loc[per_speech.index, "n_cyber_tokens"]
+    assert (per_speech.to_numpy() == expected.to_numpy()).all()
+    assert int(m.counts[:, ~m.vocab.str.contains(" ")].sum()) == int(m.rows["n_tokens"].sum())
+    assert m.rows["patterns"].str.len().gt(0).all()
+
+
+def test_bad_speeches_table_is_rejected(tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(DEFAULT_CORPUS_DIR, root)
+    path = root / "ungdc" / "speeches.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    fields = lines[1].rstrip("\n").split(",")
+    fields[header.index("n_tokens")] = "many"
+    lines[1] = ",".join(fields) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    (root / "SHA256SUMS").write_text(checksum_lines(root), encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"speeches.csv, row 2, field 'n_tokens': value 'many'"):
+        load_debate_speeches(corpus_dir=root)
+    path.unlink()
+    (root / "SHA256SUMS").write_text(checksum_lines(root), encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"speeches\.csv: not found"):
+        load_debate_speeches(corpus_dir=root)
