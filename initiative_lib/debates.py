@@ -109,3 +109,63 @@ def debate_matrix(
     rows = rows.join(meta, on="doc_id")
     rows["doc_id"] = rows["doc_id"].astype("string")
     return from_counts((_terms(f.counts, ngrams) for f in feats), rows, level="segment")
+
+
+def cyber_share(speeches: pd.DataFrame, by: str | None = None, *, first_year: int = 1970) -> pd.DataFrame:
+    """Share of General Debate paragraphs that speak of cyberspace or ICT, by year (and ``by``).
+
+    Returns
+    -------
+    DataFrame
+        ``year`` (and ``by``), ``n_speeches``, ``n_paragraphs``,
+        ``n_cyber_paragraphs``, ``share`` (cyber paragraphs / paragraphs).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"year": [2000, 2000, 2001], "region": ["A", "B", "A"],
+    ...                   "n_paragraphs": [10, 30, 20], "n_cyber_paragraphs": [1, 3, 0]})
+    >>> cyber_share(s)["share"].tolist()
+    [0.1, 0.0]
+    >>> cyber_share(s, by="region")[["year", "region", "share"]].values.tolist()
+    [[2000, 'A', 0.1], [2000, 'B', 0.1], [2001, 'A', 0.0]]
+    """
+    keys = ["year"] if by is None else ["year", by]
+    require_columns(speeches, [*keys, "n_paragraphs", "n_cyber_paragraphs"], "speeches", "load_debate_speeches()")
+    sel = speeches[speeches["year"] >= first_year]
+    out = sel.groupby(keys, observed=True, sort=True).agg(
+        n_speeches=("n_paragraphs", "size"),
+        n_paragraphs=("n_paragraphs", "sum"),
+        n_cyber_paragraphs=("n_cyber_paragraphs", "sum"),
+    )
+    out["share"] = out["n_cyber_paragraphs"] / out["n_paragraphs"]
+    return out.reset_index()
+
+
+def by_country(m: DocumentTermMatrix, *, min_tokens: int = 0) -> DocumentTermMatrix:
+    """Relabel cyber paragraphs by country: ``doc_id`` becomes the country code, ``group`` its region.
+
+    Countries with fewer than ``min_tokens`` tokens of cyber paragraphs over
+    all their speeches are dropped. Rows stay paragraphs, so framing intervals
+    can resample a country's paragraphs; ``.to_documents()`` gives one row per
+    country.
+
+    Examples
+    --------
+    >>> m = by_country(debate_matrix(), min_tokens=800)
+    >>> bool(set(m.rows["doc_id"]) >= {"CHN", "RUS", "USA"})
+    True
+    """
+    if isinstance(min_tokens, bool) or not isinstance(min_tokens, int) or min_tokens < 0:
+        msg = f"min_tokens must be an int >= 0; got {min_tokens!r}"
+        raise ValueError(msg)
+    totals = m.rows.groupby("country_code")["n_tokens"].transform("sum")
+    kept = m.select_rows((totals >= min_tokens).to_numpy())
+    rows = kept.rows.copy()
+    rows["speech"] = rows["doc_id"]
+    rows["doc_id"] = rows["country_code"].astype("string")
+    rows["group"] = rows["region"]
+    order = np.argsort(rows["doc_id"].to_numpy(dtype=str), kind="stable")
+    return DocumentTermMatrix(
+        counts=kept.counts[order], rows=rows.iloc[order].reset_index(drop=True), vocab=kept.vocab, level="segment"
+    )

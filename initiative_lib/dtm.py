@@ -111,6 +111,40 @@ class DocumentTermMatrix:
         return replace(self, counts=(agg @ self.counts).tocsr(), rows=first, level="document")
 
 
+def stack(*matrices: DocumentTermMatrix) -> DocumentTermMatrix:
+    """Put matrices of the same level on top of each other, over the union of their vocabularies.
+
+    Rows keep their order (the first matrix's rows first); columns of ``rows``
+    missing from a matrix are filled with missing values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = from_counts([{"x": 1}], pd.DataFrame({"doc_id": ["a"], "n_tokens": [1]}))
+    >>> b = from_counts([{"y": 2}], pd.DataFrame({"doc_id": ["b"], "n_tokens": [2]}))
+    >>> s = stack(a, b)
+    >>> s.vocab.tolist(), s.counts.toarray().tolist()
+    (['x', 'y'], [[1, 0], [0, 2]])
+    """
+    if not matrices:
+        msg = "stack needs at least one DocumentTermMatrix"
+        raise ValueError(msg)
+    levels = {m.level for m in matrices}
+    if len(levels) != 1:
+        msg = f"matrices must share one level; got {sorted(levels)}"
+        raise ValueError(msg)
+    vocab = pd.Index(sorted(set().union(*(m.vocab for m in matrices))), dtype=object)
+    blocks = []
+    for m in matrices:
+        cols = vocab.get_indexer(m.vocab)
+        coo = m.counts.tocoo()
+        blocks.append(sp.csr_matrix((coo.data, (coo.row, cols[coo.col])), shape=(m.shape[0], len(vocab))))
+    counts = sp.vstack(blocks, format="csr")
+    counts.sort_indices()
+    rows = pd.concat([m.rows for m in matrices], ignore_index=True)
+    return DocumentTermMatrix(counts=counts, rows=rows, vocab=vocab, level=matrices[0].level)
+
+
 def from_counts(
     segments: Iterable[Mapping[str, int]],
     rows: pd.DataFrame,

@@ -53,3 +53,53 @@ def test_bad_speeches_table_is_rejected(tmp_path):
     (root / "SHA256SUMS").write_text(checksum_lines(root), encoding="utf-8")
     with pytest.raises(CorpusError, match=r"speeches\.csv: not found"):
         load_debate_speeches(corpus_dir=root)
+
+
+def test_cyber_share_exact_case():
+    import pandas as pd
+
+    from initiative_lib.debates import cyber_share
+
+    s = pd.DataFrame(
+        {
+            "year": [1999, 2000, 2000],
+            "region": ["A", "A", "B"],
+            "n_paragraphs": [5, 10, 30],
+            "n_cyber_paragraphs": [5, 1, 3],
+        }
+    )
+    out = cyber_share(s, first_year=2000)
+    assert out.to_dict("records") == [
+        {"year": 2000, "n_speeches": 2, "n_paragraphs": 40, "n_cyber_paragraphs": 4, "share": 0.1}
+    ]
+    with pytest.raises(ValueError, match=r"speeches lacks columns \['region2'\]"):
+        cyber_share(s, by="region2")
+
+
+def test_by_country_relabels_and_filters():
+    from initiative_lib.debates import by_country
+
+    m = debate_matrix()
+    c = by_country(m, min_tokens=800)
+    totals = c.rows.groupby("doc_id")["n_tokens"].sum()
+    assert (totals >= 800).all()
+    assert list(c.rows["doc_id"]) == sorted(c.rows["doc_id"])
+    assert (c.rows["group"] == c.rows["region"]).all()
+    assert int(c.counts.sum()) == int(m.counts[m.rows["country_code"].isin(totals.index).to_numpy()].sum())
+    with pytest.raises(ValueError, match="min_tokens must be an int >= 0"):
+        by_country(m, min_tokens=-1)
+
+
+def test_stack_keeps_rows_and_counts():
+    import pandas as pd
+
+    from initiative_lib.dtm import from_counts, stack
+
+    a = from_counts([{"x": 1, "y": 1}], pd.DataFrame({"doc_id": ["a"], "n_tokens": [2], "group": ["g"]}))
+    b = from_counts([{"y": 2, "z": 1}], pd.DataFrame({"doc_id": ["b"], "n_tokens": [3]}))
+    s = stack(a, b)
+    assert s.vocab.tolist() == ["x", "y", "z"]
+    assert s.counts.toarray().tolist() == [[1, 1, 0], [0, 2, 1]]
+    assert s.rows["group"].isna().tolist() == [False, True]
+    with pytest.raises(ValueError, match="at least one"):
+        stack()
