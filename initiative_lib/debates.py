@@ -145,6 +145,9 @@ def cyber_share(speeches: pd.DataFrame, by: str | None = None, *, first_year: in
 def by_country(m: DocumentTermMatrix, *, min_tokens: int = 0) -> DocumentTermMatrix:
     """Relabel cyber paragraphs by country: ``doc_id`` becomes the country code, ``group`` its region.
 
+    ``speech`` keeps the speech's id and ``paragraph`` its paragraph number;
+    ``seg_no`` numbers a country's paragraphs 1..n in speech order.
+
     Countries with fewer than ``min_tokens`` tokens of cyber paragraphs over
     all their speeches are dropped. Rows stay paragraphs, so framing intervals
     can resample a country's paragraphs; ``.to_documents()`` gives one row per
@@ -166,6 +169,7 @@ def by_country(m: DocumentTermMatrix, *, min_tokens: int = 0) -> DocumentTermMat
     rows["doc_id"] = rows["country_code"].astype("string")
     rows["group"] = rows["region"]
     order = np.argsort(rows["doc_id"].to_numpy(dtype=str), kind="stable")
-    return DocumentTermMatrix(
-        counts=kept.counts[order], rows=rows.iloc[order].reset_index(drop=True), vocab=kept.vocab, level="segment"
-    )
+    rows = rows.iloc[order].reset_index(drop=True)
+    rows["paragraph"] = rows["seg_no"]
+    rows["seg_no"] = rows.groupby("doc_id").cumcount().astype("int64") + 1
+    return DocumentTermMatrix(counts=kept.counts[order], rows=rows, vocab=kept.vocab, level="segment")

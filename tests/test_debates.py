@@ -84,6 +84,7 @@ def test_by_country_relabels_and_filters():
     totals = c.rows.groupby("doc_id")["n_tokens"].sum()
     assert (totals >= 800).all()
     assert list(c.rows["doc_id"]) == sorted(c.rows["doc_id"])
+    assert not c.rows.duplicated(["doc_id", "seg_no"]).any()
     assert (c.rows["group"] == c.rows["region"]).all()
     assert int(c.counts.sum()) == int(m.counts[m.rows["country_code"].isin(totals.index).to_numpy()].sum())
     with pytest.raises(ValueError, match="min_tokens must be an int >= 0"):
