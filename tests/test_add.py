@@ -61,24 +61,28 @@ def write_tiny_corpus(root: Path) -> Path:
         "text_file": f"{schema.TEXTS_DIR}/wic-initiative-2020.txt",
         "notes": "invented, with a comma",
     }
-    feat_meta = {
-        "doc_id": "strat-zzz-2001",
-        "group": "strategy",
-        "title": "Pretend Strategy",
-        "issuer": "Pretend Ministry",
-        "issuer_type": "government",
-        "country": "GBR",
-        "date": "2001-01-01",
-        "date_precision": "year",
-        "language": "en",
-        "licence": "government-document",
-    }
+    feat_meta = dict(FEAT_META)
     docs = [
         BuiltDocument(text_meta, text_segments(TEXT_DOC), text=TEXT_DOC),
         BuiltDocument(feat_meta, FEATURE_SEGMENTS),
     ]
     write_corpus(docs, [], root)
     return root
+
+
+# an invented features-only document shared by the fixtures
+FEAT_META = {
+    "doc_id": "strat-zzz-2001",
+    "group": "strategy",
+    "title": "Pretend Strategy",
+    "issuer": "Pretend Ministry",
+    "issuer_type": "government",
+    "country": "GBR",
+    "date": "2001-01-01",
+    "date_precision": "year",
+    "language": "en",
+    "licence": "government-document",
+}
 
 
 @pytest.fixture
@@ -301,18 +305,7 @@ def test_failure_removes_texts_folder_it_created(
     tmp_path: Path, user_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "features-only"
-    feat_meta = {
-        "doc_id": "strat-zzz-2001",
-        "group": "strategy",
-        "title": "Pretend Strategy",
-        "issuer": "Pretend Ministry",
-        "issuer_type": "government",
-        "country": "GBR",
-        "date": "2001-01-01",
-        "date_precision": "year",
-        "language": "en",
-        "licence": "government-document",
-    }
+    feat_meta = dict(FEAT_META)
     write_corpus([BuiltDocument(feat_meta, FEATURE_SEGMENTS)], [], root)
     assert not (root / "texts").exists()
 
