@@ -88,7 +88,7 @@ def shorten(value: str, max_words: int = MAX_FIELD_WORDS) -> str:
 _WORD_RE = re.compile(r"[^\W_]+")
 
 
-def _source_row(doc_id: str, part: str, mirror: Path, rel: str, data: bytes) -> dict[str, str]:
+def _source_row(doc_id: str, part: str, rel: str, data: bytes) -> dict[str, str]:
     return {
         "doc_id": doc_id,
         "part": part,
@@ -157,9 +157,7 @@ def build_declarations(mirror: Path) -> list[BuiltDocument]:
             "licence": decl.licence,
             "notes": decl.notes,
         }
-        out.append(
-            BuiltDocument(meta, segs, [_source_row(decl.doc_id, "main", mirror, decl.source_path, data)], [cleaning])
-        )
+        out.append(BuiltDocument(meta, segs, [_source_row(decl.doc_id, "main", decl.source_path, data)], [cleaning]))
     return out
 
 
@@ -207,9 +205,7 @@ def build_strategies(mirror: Path) -> tuple[list[BuiltDocument], list[dict[str, 
             "collection": row["collection"],
         }
         docs.append(
-            BuiltDocument(
-                meta, segs, [_source_row(row["doc_id"], "main", mirror, row["source_path"], data)], [cleaning]
-            )
+            BuiltDocument(meta, segs, [_source_row(row["doc_id"], "main", row["source_path"], data)], [cleaning])
         )
     return docs, excluded
 
@@ -224,24 +220,23 @@ def build_netmundial(mirror: Path) -> list[BuiltDocument]:
     folder = mirror / NETMUNDIAL_DIR
     out = []
     for number in netmundial.submission_ids(folder):
-        decoded: dict[str, dict[str, int]] = {}
+        read: list[tuple[bytes, dict[str, int]]] = []
 
-        def decode(data: bytes, _store: dict[str, dict[str, int]] = decoded) -> str:
+        def decode(data: bytes, _read: list[tuple[bytes, dict[str, int]]] = read) -> str:
             text, counts = decode_bytes(data)
-            _store[hashlib.sha256(data).hexdigest()] = counts
+            _read.append((data, counts))
             return text
 
         sub = netmundial.read_submission(folder, number, decode=decode)
         doc_id = f"nm-{number}"
         f = sub.fields
         parts, sources, cleaning = [], [], []
-        for name, body in sub.parts:
+        # read_submission decodes the parts in the order it returns them (form, then attachment)
+        for (name, body), (data, counts) in zip(sub.parts, read, strict=True):
             rel = f"{NETMUNDIAL_DIR}/{name}"
-            data = _read_source(mirror, rel)
-            counts = decoded[hashlib.sha256(data).hexdigest()]
             segs, rec = _clean_part(doc_id, rel, body, counts)
             parts.append(segs)
-            sources.append(_source_row(doc_id, "form" if name.endswith("A.txt") else "attachment", mirror, rel, data))
+            sources.append(_source_row(doc_id, "form" if name.endswith("A.txt") else "attachment", rel, data))
             cleaning.append(rec)
         segments = parts[-1]
         if len(parts) == 2:

@@ -11,6 +11,7 @@ of cyberspace, ICT, the Internet or information security (the rule of
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -47,8 +48,11 @@ def load_debate_speeches(*, corpus_dir: str | os.PathLike[str] | None = None, va
     >>> len(speeches), int(speeches["n_cyber_paragraphs"].sum()) > 500
     (8093, True)
     """
-    corpus = open_corpus(corpus_dir=corpus_dir, validate=validate)
-    path = corpus.root / UNGDC_DIR / "speeches.csv"
+    return _read_speeches(open_corpus(corpus_dir=corpus_dir, validate=validate).root / UNGDC_DIR)
+
+
+def _read_speeches(folder: Path) -> pd.DataFrame:
+    path = folder / "speeches.csv"
     if not path.is_file():
         msg = f"{path}: not found; rebuild the corpus with the UN General Debate mirror present"
         raise CorpusError(msg)
@@ -86,8 +90,8 @@ def debate_matrix(
     >>> m.shape[0] == int(load_debate_speeches()["n_cyber_paragraphs"].sum())
     True
     """
-    speeches = load_debate_speeches(corpus_dir=corpus_dir, validate=validate)
-    root = open_corpus(corpus_dir=corpus_dir, validate=False).root / UNGDC_DIR
+    root = open_corpus(corpus_dir=corpus_dir, validate=validate).root / UNGDC_DIR
+    speeches = _read_speeches(root)
     feats = list(read_features(root / "cyber_paragraphs.jsonl.gz"))
     patterns = pd.read_csv(root / "cyber_paragraphs.csv", dtype={"doc_id": str, "patterns": str})
     unknown = sorted({f.doc_id for f in feats} - set(speeches.index))

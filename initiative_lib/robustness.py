@@ -14,8 +14,10 @@ few findings about the initiative:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -92,11 +94,20 @@ def _summarise(spec: Specification, data: AnalysisData, model: TopicModel, headl
     return row
 
 
-def _run(args: tuple[Specification, DocumentTermMatrix]) -> tuple[Specification, TopicModel, AnalysisData]:
-    spec, raw = args
-    data = analysis_data(spec.config, raw=raw)
-    model = fit_topics(data.fit, spec.k, method=spec.method, random_state=spec.random_state)
-    return spec, model, data
+def _config_key(config: PreprocessConfig) -> str:
+    return json.dumps(config.to_dict(), sort_keys=True, default=str)
+
+
+def _prepare(args: tuple[PreprocessConfig, DocumentTermMatrix]) -> AnalysisData:
+    config, raw = args
+    data = analysis_data(config, raw=raw)
+    # the raw matrix is the caller's; drop it so that it is not sent back and forth
+    return replace(data, raw=data.fit)
+
+
+def _fit(args: tuple[Specification, AnalysisData]) -> TopicModel:
+    spec, data = args
+    return fit_topics(data.fit, spec.k, method=spec.method, random_state=spec.random_state)
 
 
 def robustness_table(
@@ -126,12 +137,14 @@ def robustness_table(
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
         msg = f"n_jobs must be an int >= 1; got {n_jobs!r}"
         raise ValueError(msg)
-    jobs = [(spec, raw) for spec in specs]
-    if n_jobs == 1:
-        results = [_run(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            results = list(pool.map(_run, jobs))
+    # specifications that share a preprocessing share its matrices: prepare each once
+    configs = {_config_key(spec.config): spec.config for spec in specs}
+    with ProcessPoolExecutor(max_workers=n_jobs) if n_jobs > 1 else nullcontext() as pool:
+        run = map if pool is None else pool.map
+        data = dict(zip(configs, run(_prepare, [(c, raw) for c in configs.values()]), strict=True))
+        spec_data = [data[_config_key(spec.config)] for spec in specs]
+        models = list(run(_fit, list(zip(specs, spec_data, strict=True))))
+    results = list(zip(specs, models, spec_data, strict=True))
     headline = results[0][1]
     rows = [_summarise(spec, data, model, headline) for spec, model, data in results]
     return pd.DataFrame(rows)
