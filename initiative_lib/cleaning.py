@@ -17,9 +17,11 @@ BOM = "\ufeff"
 REPLACEMENT = "\ufffd"
 # invisible characters that PDF extraction leaves inside words
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_TRAILING_SPACE_RE = re.compile(r"[ \t\f\v\u00a0]+$", re.MULTILINE)
-# a word broken by a hyphen at a line end, continued in lower case
-_HYPHEN_BREAK_RE = re.compile(r"([^\W\d_])-\n[ \t]*([a-z])")
+_TRAILING_SPACE = " \t\f\v\u00a0"
+# a word broken by a hyphen at a line end, continued in lower case: the match is the
+# hyphen, the line break and the next line's indent (searched from the literal hyphen,
+# which is far faster than starting the pattern with the letter class)
+_HYPHEN_BREAK_RE = re.compile(r"-(?<=[^\W\d_]-)\n[ \t]*(?=[a-z])")
 # a page-number line: "12", "- 12 -", "Page 12", "12 | Page", "12 of 40", "iv"
 _PAGE_NUMBER_RE = re.compile(
     r"^[ \t]*(?:[-–—]?\s*\d{1,4}\s*[-–—]?|page\s+\d{1,4}(?:\s+of\s+\d{1,4})?"
@@ -28,6 +30,8 @@ _PAGE_NUMBER_RE = re.compile(
 )
 # a table-of-contents line: text, a run of dot leaders, optionally a page number
 _TOC_LEADER_RE = re.compile(r"^.*(?:\.\s?){5,}\s*\d{0,4}[ \t]*$", re.MULTILINE)
+# every table-of-contents line contains this; texts without it skip the slower pattern
+_DOT_LEADER_RE = re.compile(r"\.(?:\s?\.){4}")
 # noise: a line of one character (vertical text in a PDF graphic), or of binary digits (cover art)
 _NOISE_LINE_RE = re.compile(r"^[ \t]*(?:\S|[01][01 \t]{7,})[ \t]*$", re.MULTILINE)
 RUNNING_HEADER_MIN_REPEATS = 4
@@ -125,8 +129,23 @@ def join_hyphenated(text: str) -> tuple[str, int]:
     >>> join_hyphenated("infra-\nstructure and cyber-\nSecurity")
     ('infrastructure and cyber-\nSecurity', 1)
     """
-    text = _TRAILING_SPACE_RE.sub("", text)
-    return _HYPHEN_BREAK_RE.subn(r"\1\2", text)
+    text = "\n".join(line.rstrip(_TRAILING_SPACE) for line in text.split("\n"))
+    out: list[str] = []
+    start = joined = 0
+    letter_free = 0  # first position whose letter a previous join has not used up
+    for m in _HYPHEN_BREAK_RE.finditer(text):
+        # a join uses the letters on both sides of the break, so a line of one letter
+        # between two breaks ("a-\nb-\nc") joins only the first
+        if m.start() - 1 < letter_free:
+            continue
+        out.append(text[start : m.start()])
+        start = m.end()
+        letter_free = m.end() + 1
+        joined += 1
+    if not joined:
+        return text, 0
+    out.append(text[start:])
+    return "".join(out), joined
 
 
 def remove_page_numbers(text: str) -> tuple[str, int]:
@@ -148,6 +167,8 @@ def remove_toc_lines(text: str) -> tuple[str, int]:
     >>> remove_toc_lines("Contents\nIntroduction . . . . . . 3\nBody")
     ('Contents\n\nBody', 1)
     """
+    if _DOT_LEADER_RE.search(text) is None:
+        return text, 0
     return _TOC_LEADER_RE.subn("", text)
 
 
@@ -165,8 +186,16 @@ def remove_noise_lines(text: str) -> tuple[str, int]:
     return _NOISE_LINE_RE.subn("", text)
 
 
-def _header_key(line: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+_DIGITS_RE = re.compile(r"\d+")
+_WORD3_RE = re.compile(r"[^\W\d_]{3}")
+
+
+def _header_key(line: str, max_words: int) -> str:
+    """The line's words, lower-cased, digits masked; ``""`` unless it has 2 to ``max_words`` words."""
+    words = line.split()
+    if not 2 <= len(words) <= max_words:
+        return ""
+    return _DIGITS_RE.sub("#", " ".join(words).lower())
 
 
 def remove_running_headers(
@@ -189,13 +218,9 @@ def remove_running_headers(
     ('\na b c\n\nd\n\ne\n', 4)
     """
     lines = text.split("\n")
-    keys = [_header_key(line) for line in lines]
+    keys = [_header_key(line, max_words) for line in lines]
     freq = Counter(k for k in keys if k)
-    drop = {
-        k
-        for k, n in freq.items()
-        if n >= min_repeats and 2 <= len(k.split()) <= max_words and re.search(r"[^\W\d_]{3}", k)
-    }
+    drop = {k for k, n in freq.items() if n >= min_repeats and _WORD3_RE.search(k)}
     if not drop:
         return text, 0
     removed = 0
