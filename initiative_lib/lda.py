@@ -58,8 +58,10 @@ inference builds the same structures once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -67,6 +69,9 @@ from scipy.special import gammaln, logsumexp, psi
 from threadpoolctl import threadpool_limits
 
 __all__ = ["VectorizedLDA"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 EPS = float(np.finfo(np.float64).eps)
 #: bound on the number of ``non-zeros x topics`` elements of the per-chunk work arrays
@@ -125,6 +130,26 @@ def _chunks(indptr: np.ndarray, n_topics: int) -> Iterator[tuple[int, int]]:
         r1 = min(max(r1, r0 + 1), n_rows)
         yield r0, r1
         r0 = r1
+
+
+def _in_order(func: Callable[[T], R], items: Sequence[T], n_jobs: int) -> Iterator[R]:
+    """``func`` over ``items`` in up to ``n_jobs`` threads, results yielded in order.
+
+    At most ``2 * n_jobs`` results wait at a time, so memory stays bounded.
+    NumPy's element-wise kernels and scipy's sparse products release the GIL,
+    which is what the threads share.
+    """
+    if n_jobs == 1 or len(items) < 2:
+        yield from map(func, items)
+        return
+    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(pool.submit(func, item))
+            if len(pending) >= 2 * n_jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _index_dtype(*sizes: int) -> type[np.signedinteger]:
@@ -269,6 +294,13 @@ class VectorizedLDA:
     random_state : int
         Seed of the ``numpy.random.RandomState`` that draws the initial
         ``lambda`` and each E-step's initial ``gamma`` (as scikit-learn).
+    n_jobs : int
+        Threads that share the E-step's row chunks (default 1). The results
+        are identical, bit for bit, for every value: each chunk's work is
+        independent and the chunks' M-step statistics are added in a fixed
+        order. Useful for large matrices (see ``benchmarks/RESULTS.md``);
+        inside :func:`~initiative_lib.diagnostics.search_k`, whose fits already
+        run in parallel processes, leave it at 1.
 
     Attributes
     ----------
@@ -324,6 +356,7 @@ class VectorizedLDA:
         mean_change_tol: float = 1e-3,
         transform_iter: int = 100,
         random_state: int,
+        n_jobs: int = 1,
     ) -> None:
         self.n_components = _check_int("n_components", n_components, 1)
         self.doc_topic_prior = _check_prior("doc_topic_prior", doc_topic_prior)
@@ -333,6 +366,7 @@ class VectorizedLDA:
         self.mean_change_tol = _check_tol(mean_change_tol)
         self.transform_iter = _check_int("transform_iter", transform_iter, 1)
         self.random_state = _check_int("random_state", random_state, 0)
+        self.n_jobs = _check_int("n_jobs", n_jobs, 1)
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The constructor arguments (as scikit-learn's ``get_params``)."""
@@ -345,6 +379,7 @@ class VectorizedLDA:
             "mean_change_tol": self.mean_change_tol,
             "transform_iter": self.transform_iter,
             "random_state": self.random_state,
+            "n_jobs": self.n_jobs,
         }
 
     def __repr__(self) -> str:
@@ -386,13 +421,20 @@ class VectorizedLDA:
         eb_t = np.ascontiguousarray(self.exp_dirichlet_component_.T)  # V x k
         gamma = np.empty_like(gamma0)
         stats_t = np.zeros_like(eb_t) if sstats else None
-        for r0, r1, chunk in chunks:
+
+        def run(item: tuple[int, int, _Chunk]) -> tuple[np.ndarray, np.ndarray | None]:
+            r0, r1, chunk = item
             chunk.load(eb_t)
             g, et = _e_step_chunk(chunk, gamma0[r0:r1], eb_t, self.doc_topic_prior_, n_iter, self.mean_change_tol)
+            # this chunk's share of S.T[w, k] = sum_d x[d, w] / norm[d, w] * Et[d, k]
+            return g, (chunk.reweighted(et).T @ et if sstats else None)
+
+        # chunks are independent; their shares are added in chunk order whatever the
+        # number of threads, so the sums (and the fit) are the same to the last bit
+        for (r0, r1, _), (g, share) in zip(chunks, _in_order(run, chunks, self.n_jobs), strict=True):
             gamma[r0:r1] = g
             if stats_t is not None:
-                # S.T[w, k] += sum_d x[d, w] / norm[d, w] * Et[d, k], documents in order
-                stats_t += chunk.reweighted(et).T @ et
+                stats_t += share
         if stats_t is None:
             return gamma, None
         return gamma, stats_t.T * self.exp_dirichlet_component_

@@ -210,8 +210,12 @@ def _make_lda(k: int, random_state: int, max_iter: int, options: Mapping[str, An
         )
         raise ValueError(msg)
     params.update(options)
-    if params.get("n_jobs") not in (None, 1):
-        msg = f"n_jobs must be None or 1 (parallel E-steps change summation order); got {params['n_jobs']!r}"
+    # VectorizedLDA gives identical results for any n_jobs; scikit-learn's parallel E-step does not
+    if solver == "sklearn" and params.get("n_jobs") not in (None, 1):
+        msg = (
+            "n_jobs must be None or 1 for solver='sklearn' (its parallel E-step changes the summation "
+            f"order); got {params['n_jobs']!r}"
+        )
         raise ValueError(msg)
     return cls(**params)
 

@@ -136,6 +136,28 @@ def test_thread_count_does_not_change_results():
     assert p1 == p2
 
 
+@pytest.mark.parametrize("n_jobs", [2, 3])
+def test_threads_of_the_e_step_do_not_change_results(monkeypatch, n_jobs):
+    monkeypatch.setattr(lda_module, "CHUNK_ELEMENTS", 300)  # many chunks, so the threads share work
+    X = random_counts(n_rows=150, seed=5)
+    fits = []
+    for jobs in (1, n_jobs):
+        m = VectorizedLDA(4, max_iter=5, inner_iter=6, random_state=3, n_jobs=jobs).fit(X)
+        assert len(lda_module._split(m._check_X(X, "test", fitting=True), 4)) > 10
+        fits.append((m.components_, m.transform(X), m.perplexity(X)))
+    (c1, t1, p1), (c2, t2, p2) = fits
+    assert np.array_equal(c1, c2)
+    assert np.array_equal(t1, t2)
+    assert p1 == p2
+
+
+def test_fit_topics_passes_n_jobs_to_the_vectorized_solver(small_dtm):
+    a = fit_topics(small_dtm, 3, method="lda", random_state=0, max_iter=3)
+    b = fit_topics(small_dtm, 3, method="lda", random_state=0, max_iter=3, n_jobs=2)
+    assert b.config["solver"]["n_jobs"] == 2
+    pd.testing.assert_frame_equal(a.topic_term, b.topic_term, check_exact=True)
+
+
 def test_chunking_changes_only_rounding(monkeypatch):
     X = random_counts(n_rows=120, seed=9)
     a = VectorizedLDA(5, max_iter=5, inner_iter=10, random_state=1).fit(X)
@@ -201,6 +223,8 @@ def test_priors_and_params():
         ({"topic_word_prior": float("nan")}, "topic_word_prior must be None or a positive finite number; got nan"),
         ({"random_state": -1}, "random_state must be an int >= 0; got -1"),
         ({"random_state": None}, "random_state must be an int >= 0; got None"),
+        ({"n_jobs": 0}, "n_jobs must be an int >= 1; got 0"),
+        ({"n_jobs": -1}, "n_jobs must be an int >= 1; got -1"),
     ],
 )
 def test_bad_arguments(kwargs, word):
@@ -269,7 +293,8 @@ def test_nmf_records_no_lda_solver(small_dtm):
     ("kwargs", "word"),
     [
         ({"solver": "gibbs"}, "solver must be one of \\['vectorized', 'sklearn'\\]; got 'gibbs'"),
-        ({"n_jobs": 2}, "n_jobs"),
+        ({"solver": "sklearn", "n_jobs": 2}, "n_jobs must be None or 1 for solver='sklearn'"),
+        ({"n_jobs": 0}, "n_jobs must be an int >= 1; got 0"),
         ({"learning_method": "online"}, "learning_method"),
         ({"inner_iter": 0}, "inner_iter must be an int >= 1; got 0"),
         ({"solver": "sklearn", "inner_iter": 5}, "inner_iter"),

@@ -214,7 +214,8 @@ def test_frex_by_hand():
         ({"max_iter": 0}, ValueError, "max_iter"),
         ({"method": "lda", "weighting": "tfidf"}, ValueError, "weighting"),
         ({"method": "nmf", "weighting": "bm25"}, ValueError, "weighting"),
-        ({"method": "lda", "n_jobs": 2}, ValueError, "n_jobs"),
+        ({"method": "lda", "solver": "sklearn", "n_jobs": 2}, ValueError, "n_jobs"),
+        ({"method": "lda", "n_jobs": 0}, ValueError, "n_jobs"),
     ],
 )
 def test_fit_errors(planted, kwargs, exc, word):
