@@ -131,3 +131,21 @@ def test_mirror_session_agrees_with_shipped_totals() -> None:
     assert len(got) == len(shipped) > 150
     assert got.to_dict("index") == shipped.to_dict("index")
     assert int(m.counts.sum()) == int(shipped["n_tokens"].sum())
+
+
+def test_count_texts_agrees_with_the_corpus_counts_and_sklearn() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from initiative_lib.dtm import from_counts
+    from initiative_lib.tokens import TOKEN_RE, count_segment
+
+    texts = [_speech(i) for i in range(6)] + ["", "Multi-stakeholder e-government, China's 2020 plan."]
+    m = pm.count_texts(texts)
+    ref = from_counts([count_segment(t).unigrams for t in texts], pd.DataFrame({"n": range(len(texts))}))
+    assert m.vocab.equals(ref.vocab)
+    assert (m.counts != ref.counts).nnz == 0
+    assert m.rows["n_tokens"].tolist() == [count_segment(t).n_tokens for t in texts]
+    skl = CountVectorizer(token_pattern=TOKEN_RE.pattern, lowercase=True)
+    counts = skl.fit_transform(texts)
+    assert skl.get_feature_names_out().tolist() == m.vocab.tolist()
+    assert (counts != m.counts).nnz == 0
