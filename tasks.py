@@ -5,10 +5,12 @@
     python3 tasks.py test     # build the environment if needed, run the whole test suite (with nbval)
     python3 tasks.py lab      # open JupyterLab on the notebooks
     python3 tasks.py corpus   # rebuild corpus/ from the offline mirror (maintainers; needs ../shared/corpora)
+    python3 tasks.py bench    # benchmarks against gensim, tomotopy, scikit-learn (needs the UNGDC mirror)
+                              # extra arguments go to benchmarks/run.py, e.g. --repeats 1
 
 The environment is a virtual environment in ``.venv`` with the package
-installed in editable mode with its ``test`` and ``dev`` extras. It is rebuilt
-when ``pyproject.toml`` changes. Set ``INITIATIVE_VENV`` to use another folder.
+installed in editable mode with its ``test`` and ``dev`` extras (``bench`` adds
+the ``bench`` extra). It is rebuilt when ``pyproject.toml`` changes. Set ``INITIATIVE_VENV`` to use another folder.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ VENV = Path(os.environ.get("INITIATIVE_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 STAMP = VENV / ".initiative-installed"
+BENCH_STAMP = VENV / ".initiative-bench-installed"
 NOTEBOOKS = ROOT / "notebooks"
 
 
@@ -94,6 +97,16 @@ def lab() -> None:
     _run(BIN / "jupyter", "lab", f"--notebook-dir={NOTEBOOKS}")
 
 
+def bench(*args: str) -> None:
+    """Install the ``bench`` extra if needed and run ``benchmarks/run.py``."""
+    ensure_env()
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not (BENCH_STAMP.exists() and BENCH_STAMP.read_text().strip() == want):
+        _run(PY, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test,dev,bench]")
+        BENCH_STAMP.write_text(want + "\n")
+    _run(PY, ROOT / "benchmarks" / "run.py", *args, cwd=ROOT)
+
+
 def corpus() -> None:
     """Rebuild the corpus folder from the offline mirror."""
     ensure_env()
@@ -102,8 +115,8 @@ def corpus() -> None:
 
 
 if __name__ == "__main__":
-    jobs = {"main": main_job, "test": test, "lab": lab, "corpus": corpus, "env": ensure_env}
-    if len(sys.argv) != 2 or sys.argv[1] not in jobs:
-        sys.exit(f"usage: python3 tasks.py {{{','.join(jobs)}}}")
-    result = jobs[sys.argv[1]]()
+    jobs = {"main": main_job, "test": test, "lab": lab, "corpus": corpus, "env": ensure_env, "bench": bench}
+    if len(sys.argv) < 2 or sys.argv[1] not in jobs or (len(sys.argv) > 2 and sys.argv[1] != "bench"):
+        sys.exit(f"usage: python3 tasks.py {{{','.join(jobs)}}}  (only bench takes further arguments)")
+    result = jobs[sys.argv[1]](*sys.argv[2:])
     sys.exit(result if isinstance(result, int) else 0)

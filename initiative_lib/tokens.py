@@ -31,6 +31,9 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize("Multi-stakeholder governance, China's view (2020).")
     ['multi-stakeholder', 'governance', 'china', 's', 'view', '2020']
     """
+    if text.isascii():
+        # the same tokens, faster: lower-casing ASCII changes no character's class or length
+        return TOKEN_RE.findall(text.lower())
     return [m.group().lower() for m in TOKEN_RE.finditer(text)]
 
 

@@ -14,7 +14,7 @@ CONDA_NAMES = {"scikit-learn": "scikit-learn"}
 def _pypi() -> dict[str, str]:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     reqs = list(meta["dependencies"])
-    for extra in ("test", "dev"):
+    for extra in ("test", "dev", "bench"):
         reqs += meta["optional-dependencies"][extra]
     out = {}
     for req in reqs:
@@ -27,7 +27,8 @@ def _conda() -> dict[str, str]:
     out = {}
     text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     for line in text.split("dependencies:", 1)[1].splitlines():
-        m = re.match(r"^  - ([A-Za-z0-9_.-]+)(>=[^\s#]+)?\s*$", line)
+        # conda packages ("  - name>=x") and PyPI-only ones in the pip list ("      - name>=x")
+        m = re.match(r"^(?:  |      )- ([A-Za-z0-9_.-]+)(>=[^\s#]+)?\s*(?:#.*)?$", line)
         if m and m.group(1) not in {"python", "pip"}:
             out[m.group(1).lower()] = m.group(2) or ""
     return out

@@ -149,3 +149,14 @@ def test_count_texts_agrees_with_the_corpus_counts_and_sklearn() -> None:
     counts = skl.fit_transform(texts)
     assert skl.get_feature_names_out().tolist() == m.vocab.tolist()
     assert (counts != m.counts).nnz == 0
+
+
+def test_count_texts_same_for_any_jobs_and_batch_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [_speech(i) for i in range(9)] + ["", "Only-new words here."]
+    one = pm.count_texts(texts)
+    monkeypatch.setattr(pm, "BATCH_TEXTS", 2)
+    _same(one, pm.count_texts(texts))
+    _same(one, pm.count_texts(iter(texts), n_jobs=2))
+    assert pm.count_texts([]).shape == (0, 0)
+    with pytest.raises(ValueError, match="n_jobs must be an int >= 1; got 0"):
+        pm.count_texts(texts, n_jobs=0)
