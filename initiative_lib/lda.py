@@ -51,9 +51,13 @@ every public method runs under :func:`threadpoolctl.threadpool_limits`
 chunking (not thread-dependent) only changes the order in which the M-step
 statistics of chunks are added (rounding, ~1e-15).
 
-Memory: the fit keeps, per non-zero and topic, one float64 and one index
-(about 12-16 bytes x nnz x k: ~100 MB for 500,000 non-zeros and 15 topics);
-inference builds the same structures once.
+Memory: the E-step works, per non-zero and topic, with one float64 and one
+index (about 12 bytes x nnz x k: ~100 MB for 500,000 non-zeros and 15
+topics). Up to ``GATHER_KEEP_BYTES`` (256 MB) these structures are built once
+and kept between passes; above it they are rebuilt chunk by chunk in every
+pass, so that memory stays near the size of the count matrix itself (on the
+UN General Debate paragraphs, 9.7 million non-zeros, see
+``benchmarks/RESULTS.md``). The arithmetic, and so the result, is the same.
 """
 
 from __future__ import annotations
@@ -76,6 +80,9 @@ R = TypeVar("R")
 EPS = float(np.finfo(np.float64).eps)
 #: bound on the number of ``non-zeros x topics`` elements of the per-chunk work arrays
 CHUNK_ELEMENTS = 1 << 19
+#: keep every chunk's ``gather`` pattern (about 12 bytes x non-zeros x topics) between passes up to
+#: this size; larger fits rebuild it chunk by chunk, trading a little time for bounded memory
+GATHER_KEEP_BYTES = 256 << 20
 #: scikit-learn's ``Gamma(shape, scale)`` initialisation of ``lambda`` and ``gamma``
 _INIT_SHAPE = 100.0
 _INIT_SCALE = 1.0 / _INIT_SHAPE
@@ -165,37 +172,67 @@ class _Chunk:
     normaliser of every non-zero; ``weights`` (``rows x V``) has the pattern
     of the counts and receives ``x / norm``, so ``weights @ Eb.T`` is the sum
     in the ``gamma`` update. Both are sparse kernels over each row's own
-    non-zeros in storage order. The patterns are built once; :meth:`load`
-    refreshes ``gather`` for new topics.
+    non-zeros in storage order. :meth:`load` fills ``gather`` for new topics.
+
+    ``gather`` takes about 12 bytes per non-zero and topic. With
+    ``keep_gather`` its pattern is built once and kept; otherwise it is built
+    by :meth:`load` and dropped by :meth:`release`, so that only the chunks
+    being worked on hold one (the arithmetic, and so the result, is the same).
     """
 
-    def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_cols: int, n_topics: int) -> None:
+    def __init__(
+        self,
+        indptr: np.ndarray,
+        indices: np.ndarray,
+        data: np.ndarray,
+        n_cols: int,
+        n_topics: int,
+        *,
+        keep_gather: bool = True,
+    ) -> None:
         self.n_rows = len(indptr) - 1
         self.n_topics = n_topics
         self.data = data
         self.lengths = np.diff(indptr)
-        nnz = len(indices)
-        itype = _index_dtype(nnz, n_cols + 1)
+        self.keep_gather = keep_gather
+        itype = _index_dtype(len(indices), n_cols + 1)
         self.weights = sp.csr_matrix(
             (data.copy(), indices.astype(itype, copy=False), indptr.astype(itype, copy=False)),
             shape=(self.n_rows, n_cols),
         )
-        itype = _index_dtype(nnz * n_topics + 1, self.n_rows * n_topics + 1)
+        self.gather: sp.csr_matrix | None = self._empty_gather() if keep_gather else None
+
+    def _empty_gather(self) -> sp.csr_matrix:
+        nnz, k = len(self.data), self.n_topics
+        itype = _index_dtype(nnz * k + 1, self.n_rows * k + 1)
         rows = np.repeat(np.arange(self.n_rows, dtype=itype), self.lengths)
-        cols = (rows[:, np.newaxis] * itype(n_topics) + np.arange(n_topics, dtype=itype)).ravel()
-        self.gather = sp.csr_matrix(
-            (np.zeros(nnz * n_topics), cols, np.arange(0, nnz * n_topics + 1, n_topics, dtype=itype)),
-            shape=(nnz, self.n_rows * n_topics),
+        cols = (rows[:, np.newaxis] * itype(k) + np.arange(k, dtype=itype)).ravel()
+        return sp.csr_matrix(
+            (np.zeros(nnz * k), cols, np.arange(0, nnz * k + 1, k, dtype=itype)),
+            shape=(nnz, self.n_rows * k),
         )
 
     def load(self, eb_t: np.ndarray) -> _Chunk:
         """Put ``Eb[:, w]`` (rows of ``eb_t``, ``V x k``) of every non-zero into ``gather``."""
+        if self.gather is None:
+            self.gather = self._empty_gather()
         np.take(eb_t, self.weights.indices, axis=0, out=self.gather.data.reshape(-1, self.n_topics))
         return self
 
+    def release(self) -> None:
+        """Drop ``gather`` unless it is kept (see the class docstring)."""
+        if not self.keep_gather:
+            self.gather = None
+
+    def _loaded(self) -> sp.csr_matrix:
+        if self.gather is None:
+            msg = "internal error: _Chunk.load() must run before the chunk is used"
+            raise RuntimeError(msg)
+        return self.gather
+
     def norm(self, et: np.ndarray) -> np.ndarray:
         """``sum_k Et[d, k] Eb[k, w] + eps`` for every non-zero ``(d, w)``."""
-        return self.gather @ et.ravel() + EPS
+        return self._loaded() @ et.ravel() + EPS
 
     def reweighted(self, et: np.ndarray) -> sp.csr_matrix:
         """The counts divided by their normalisers under ``Et`` (pattern of the counts)."""
@@ -204,19 +241,22 @@ class _Chunk:
 
     def subset(self, keep: np.ndarray) -> _Chunk:
         """The chunk restricted to rows ``keep`` (a boolean mask), in order, with its loaded values."""
+        loaded = self._loaded()
         nz = np.repeat(keep, self.lengths)
         indptr = np.concatenate(([0], np.cumsum(self.lengths[keep])))
         out = _Chunk(indptr, self.weights.indices[nz], self.data[nz], self.weights.shape[1], self.n_topics)
-        out.gather.data[:] = self.gather.data.reshape(-1, self.n_topics)[nz].ravel()
+        out._loaded().data[:] = loaded.data.reshape(-1, self.n_topics)[nz].ravel()
         return out
 
 
 def _split(X: sp.csr_matrix, n_topics: int) -> list[tuple[int, int, _Chunk]]:
-    """``X`` cut into row chunks (see :func:`_chunks`)."""
+    """``X`` cut into row chunks (see :func:`_chunks`); small fits keep their ``gather`` patterns."""
+    keep = X.nnz * n_topics * 12 <= GATHER_KEEP_BYTES
     out = []
     for r0, r1 in _chunks(X.indptr, n_topics):
         a, b = X.indptr[r0], X.indptr[r1]
-        out.append((r0, r1, _Chunk(X.indptr[r0 : r1 + 1] - a, X.indices[a:b], X.data[a:b], X.shape[1], n_topics)))
+        chunk = _Chunk(X.indptr[r0 : r1 + 1] - a, X.indices[a:b], X.data[a:b], X.shape[1], n_topics, keep_gather=keep)
+        out.append((r0, r1, chunk))
     return out
 
 
@@ -427,7 +467,9 @@ class VectorizedLDA:
             chunk.load(eb_t)
             g, et = _e_step_chunk(chunk, gamma0[r0:r1], eb_t, self.doc_topic_prior_, n_iter, self.mean_change_tol)
             # this chunk's share of S.T[w, k] = sum_d x[d, w] / norm[d, w] * Et[d, k]
-            return g, (chunk.reweighted(et).T @ et if sstats else None)
+            share = chunk.reweighted(et).T @ et if sstats else None
+            chunk.release()
+            return g, share
 
         # chunks are independent; their shares are added in chunk order whatever the
         # number of threads, so the sums (and the fit) are the same to the last bit

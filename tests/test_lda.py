@@ -158,6 +158,21 @@ def test_fit_topics_passes_n_jobs_to_the_vectorized_solver(small_dtm):
     pd.testing.assert_frame_equal(a.topic_term, b.topic_term, check_exact=True)
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_rebuilding_gather_patterns_does_not_change_results(monkeypatch, n_jobs):
+    """Above GATHER_KEEP_BYTES the per-chunk patterns are rebuilt each pass: same numbers, less memory."""
+    monkeypatch.setattr(lda_module, "CHUNK_ELEMENTS", 300)
+    X = random_counts(n_rows=150, seed=6)
+    kept = VectorizedLDA(4, max_iter=4, inner_iter=6, random_state=2, n_jobs=n_jobs).fit(X)
+    monkeypatch.setattr(lda_module, "GATHER_KEEP_BYTES", 0)
+    chunks = lda_module._split(kept._check_X(X, "test", fitting=True), 4)
+    assert all(chunk.gather is None for _, _, chunk in chunks)
+    rebuilt = VectorizedLDA(4, max_iter=4, inner_iter=6, random_state=2, n_jobs=n_jobs).fit(X)
+    assert np.array_equal(kept.components_, rebuilt.components_)
+    assert np.array_equal(kept.transform(X), rebuilt.transform(X))
+    assert kept.perplexity(X) == rebuilt.perplexity(X)
+
+
 def test_chunking_changes_only_rounding(monkeypatch):
     X = random_counts(n_rows=120, seed=9)
     a = VectorizedLDA(5, max_iter=5, inner_iter=10, random_state=1).fit(X)
