@@ -69,7 +69,7 @@ MODELS = {
     "sklearn-batch-same": "scikit-learn LDA batch with our settings (`max_iter=20, max_doc_update_iter=3`), "
     "`n_jobs=1`: our model and updates",
     "sklearn-batch": "scikit-learn LDA batch, defaults (`max_iter=10, max_doc_update_iter=100`), `n_jobs=2`",
-    "sklearn-online": "scikit-learn LDA online, defaults (`batch_size=128, max_iter=10`), `n_jobs=2`",
+    "sklearn-online": "scikit-learn LDA online, defaults (`batch_size=128, max_iter=10, n_jobs=None`)",
     "gensim": "gensim `LdaModel`, defaults (`passes=1, chunksize=2000, iterations=50`)",
     "gensim-multicore": "gensim `LdaMulticore`, defaults (`workers=1`, i.e. cores - 1)",
     "tomotopy": f"tomotopy `LDAModel` (collapsed Gibbs, defaults `alpha=0.1, eta=0.01`), "
@@ -124,10 +124,12 @@ def _fit(method: str, X: Any, vocab: list[str], seed: int) -> tuple[Any, dict[st
         opts: dict[str, Any] = {"learning_method": "online" if method == "sklearn-online" else "batch"}
         # with n_jobs > 1 scikit-learn's E-step gives each job a copy of the random state,
         # which changes the initial document parameters: the exact comparison runs with 1
-        n_jobs = 2
+        # online: with n_jobs=2 joblib memory-maps its arguments for each of the ~19,000
+        # mini-batches and the files piled up in /dev/shm until the run was killed for
+        # lack of memory (23 GB in 22 minutes here), so it runs with its default, 1 job
+        n_jobs = 1 if method in ("sklearn-batch-same", "sklearn-online") else 2
         if method == "sklearn-batch-same":
             opts |= {"max_iter": 20, "max_doc_update_iter": 3}
-            n_jobs = 1
         m = LatentDirichletAllocation(K, random_state=seed, n_jobs=n_jobs, **opts).fit(X)
         return m.components_, {"n_iter": int(m.n_iter_)}
     if method in ("gensim", "gensim-multicore"):
@@ -240,19 +242,49 @@ def _say(msg: str) -> None:
 def _one(part: str, task: str, seed: int, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--worker", part, task, "--seed", str(seed), "--work", str(args.work)]
     cmd += ["--ungdc", str(args.ungdc)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env={**os.environ, "PYTHONHASHSEED": "0"})
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return {"seconds": float(args.timeout), "stopped": True, "peak_mb": float("nan"), "base_mb": float("nan")}
     if done.returncode != 0:
         msg = f"benchmark run {part}/{task} (seed {seed}) failed:\n{done.stderr[-3000:]}"
         raise RuntimeError(msg)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _record_path(args: argparse.Namespace) -> Path:
+    return Path(args.work) / "runs.jsonl"
+
+
+def _recorded(args: argparse.Namespace) -> dict[tuple[str, str, int], dict[str, Any]]:
+    """Runs recorded in the work folder by earlier (interrupted) invocations, for ``--resume``."""
+    path = _record_path(args)
+    out = {}
+    if args.resume and path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            run = json.loads(line)
+            out[run["part"], run["task"], run["seed"]] = run
+    return out
+
+
 def _runs(part: str, task: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Up to ``--repeats`` runs of one task; each is appended to the work folder's record as it ends."""
+    done = _recorded(args)
     runs = []
     for seed in range(args.repeats):
-        run = _one(part, task, seed, args)
+        run = done.get((part, task, seed))
+        if run is None:
+            run = _one(part, task, seed, args)
+            if part == "fit" and not run.get("stopped"):  # coherence now, so that the record is complete
+                run["umass"], run["npmi"] = coherence_of(run.pop("top_terms"), Path(args.work))
+            run |= {"part": part, "task": task, "seed": seed, "at": time.strftime("%Y-%m-%d %H:%M:%S")}
+            with _record_path(args).open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(run) + "\n")
+            _say(f"{part} {task} seed {seed}: {run['seconds']:.1f} s, peak {run['peak_mb']:.0f} MB")
+        else:
+            _say(f"{part} {task} seed {seed}: recorded at {run['at']}, {run['seconds']:.1f} s")
         runs.append(run)
-        _say(f"{part} {task} seed {seed}: {run['seconds']:.1f} s, peak {run['peak_mb']:.0f} MB")
         if run["seconds"] > args.repeat_limit:
             break
     return runs
@@ -365,6 +397,7 @@ def report(args: argparse.Namespace, info: dict[str, Any], read: dict, fit: dict
     import sklearn
     import tomotopy
 
+    ats = [r["at"] for runs in (*read.values(), *fit.values()) for r in runs] or ["-"]
     versions = (
         f"Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, "
         f"scikit-learn {sklearn.__version__}, gensim {gensim.__version__}, tomotopy {tomotopy.__version__}"
@@ -384,6 +417,9 @@ def report(args: argparse.Namespace, info: dict[str, Any], read: dict, fit: dict
         f"- Repeats: median of up to {args.repeats} runs, each in a fresh process (seeds 0, 1, ...); "
         f"a method whose first run took over {args.repeat_limit:.0f} s ran once. "
         "Ratio = median time / fastest median in the table.",
+        f"- Runs recorded from {min(ats)} to {max(ats)} UTC"
+        + (" (resumed after an interruption)" if args.resume else "")
+        + ".",
         "",
         "## (a) Reading, tokenizing and counting",
         "",
@@ -425,9 +461,13 @@ def report(args: argparse.Namespace, info: dict[str, Any], read: dict, fit: dict
         "| method | runs | median fit s | range s | ratio | peak MB (base) | UMass | NPMI |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    fastest = min(_median(r, "seconds") for r in fit.values()) if fit else 1.0
+    finished = [_median(r, "seconds") for r in fit.values() if not r[0].get("stopped")]
+    fastest = min(finished) if finished else 1.0
     for task, runs in fit.items():
         med = _median(runs, "seconds")
+        if runs[0].get("stopped"):
+            lines.append(f"| {MODELS[task]} | 1 | > {med:.0f} (stopped) | - | > {med / fastest:.0f} | - | - | - |")
+            continue
         lines.append(
             f"| {MODELS[task]} | {len(runs)} | {med:.1f} | {_spread(runs)} | {med / fastest:.1f} | "
             f"{max(r['peak_mb'] for r in runs):.0f} ({min(r['base_mb'] for r in runs):.0f}) | "
@@ -459,12 +499,16 @@ def main() -> int:
     parser.add_argument("--methods", nargs="+", default=list(MODELS), choices=list(MODELS))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--repeat-limit", type=float, default=300.0)
+    parser.add_argument("--timeout", type=float, default=1800.0, help="stop a run after this many seconds")
     parser.add_argument("--notebook-repeats", type=int, default=2)
     parser.add_argument(
         "--fraction", type=float, default=1.0, help="use only this share of the paragraphs (smoke runs)"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--work", type=Path, default=None, help="prepared inputs; default: the user cache")
+    parser.add_argument(
+        "--resume", action="store_true", help="reuse the runs recorded in the work folder (after an interruption)"
+    )
     parser.add_argument("--worker", nargs=2, metavar=("PART", "TASK"), help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -478,6 +522,8 @@ def main() -> int:
     if not args.ungdc.is_dir():
         sys.exit(f"{args.ungdc}: UNGDC folder not found; pass --ungdc or set INITIATIVE_MIRROR")
     info = prepare(args)
+    if not args.resume:
+        _record_path(args).unlink(missing_ok=True)
     read: dict[str, list] = {}
     fit: dict[str, list] = {}
     if "read" in args.parts:
@@ -488,10 +534,7 @@ def main() -> int:
                 read[task] = _runs("read", task, args)
     if "fit" in args.parts:
         for task in args.methods:
-            runs = _runs("fit", task, args)
-            for run in runs:
-                run["umass"], run["npmi"] = coherence_of(run.pop("top_terms"), Path(args.work))
-            fit[task] = runs
+            fit[task] = _runs("fit", task, args)
     nb = notebooks_part(args) if "notebooks" in args.parts else None
     text = report(args, info, read, fit, nb)
     args.out.write_text(text, encoding="utf-8")
