@@ -6,9 +6,10 @@ build's clean-up, rebuilds its paragraphs (:func:`~initiative_lib.sources.ungdc.
 and counts each paragraph's tokens with the corpus's token rules
 (:func:`~initiative_lib.tokens.tokenize`): one matrix row per paragraph.
 
-The full corpus (8,093 speeches, 143 MB) gives about 249,000 paragraphs and
-15 million non-zeros; reading it serially takes about a minute on a laptop
-core. Two things make repeated work cheap:
+The full corpus (8,093 speeches, 143 MB) gives 248,761 paragraphs and
+15.5 million non-zeros; on the 2-core development machine reading it takes
+35 s in one process and 20 s in two, and 1 s from the cache
+(``benchmarks/RESULTS.md``). Two things make repeated work cheap:
 
 * ``n_jobs`` worker processes read fixed batches of speeches; the batches
   and the final vocabulary (sorted) do not depend on ``n_jobs``, so the matrix
