@@ -2,7 +2,8 @@
 """Set-up and the project's jobs, with nothing but Python 3.11+ installed.
 
     python3 tasks.py main     # build the environment if needed, run every notebook, write every figure
-    python3 tasks.py test     # build the environment if needed, run the whole test suite (with nbval)
+    python3 tasks.py test     # build the environment if needed, run the whole test suite (with nbval and the linters)
+    python3 tasks.py lint     # ruff check, ruff format --check and mypy only
     python3 tasks.py lab      # open JupyterLab on the notebooks
     python3 tasks.py corpus   # rebuild corpus/ from the offline mirror (maintainers; needs ../shared/corpora)
     python3 tasks.py bench    # benchmarks against gensim, tomotopy, scikit-learn (needs the UNGDC mirror)
@@ -69,9 +70,25 @@ def main_job() -> None:
     _run(PY, "-m", "initiative_lib.notebooks", *map(str, notebooks()), cwd=ROOT)
 
 
-def test() -> int:
-    """Run the unit tests, doctests and the strict nbval check of every notebook."""
+def lint() -> int:
+    """``ruff check``, ``ruff format --check`` and ``mypy`` on the package (and ruff on the tests)."""
     ensure_env()
+    checks = [
+        [str(BIN / "ruff"), "check", "initiative_lib", "tests", "benchmarks", "tasks.py"],
+        [str(BIN / "ruff"), "format", "--check", "initiative_lib", "tests", "benchmarks", "tasks.py"],
+        [str(BIN / "mypy")],
+    ]
+    failed = 0
+    for cmd in checks:
+        _say(" ".join(cmd))
+        failed |= subprocess.run(cmd, cwd=ROOT, check=False).returncode
+    return failed
+
+
+def test() -> int:
+    """Run the linters, the unit tests, doctests and the strict nbval check of every notebook."""
+    ensure_env()
+    linted = lint()
     with tempfile.TemporaryDirectory(prefix="initiative-figures-") as regenerated:
         env = {
             **os.environ,
@@ -88,7 +105,10 @@ def test() -> int:
             cmd += [*nbval, *map(str, notebooks())]
         cmd += ["tests", "initiative_lib"]
         _say(" ".join(cmd))
-        return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
+        tested = subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
+    if linted:
+        _say("the linters failed (see above)")
+    return tested or linted
 
 
 def lab() -> None:
@@ -115,7 +135,15 @@ def corpus() -> None:
 
 
 if __name__ == "__main__":
-    jobs = {"main": main_job, "test": test, "lab": lab, "corpus": corpus, "env": ensure_env, "bench": bench}
+    jobs = {
+        "main": main_job,
+        "test": test,
+        "lint": lint,
+        "lab": lab,
+        "corpus": corpus,
+        "env": ensure_env,
+        "bench": bench,
+    }
     if len(sys.argv) < 2 or sys.argv[1] not in jobs or (len(sys.argv) > 2 and sys.argv[1] != "bench"):
         sys.exit(f"usage: python3 tasks.py {{{','.join(jobs)}}}  (only bench takes further arguments)")
     result = jobs[sys.argv[1]](*sys.argv[2:])

@@ -12,7 +12,7 @@ Parts, on all speeches split into paragraphs:
 
 ``read``
     (a) Reading, cleaning, paragraph splitting and counting with
-    :func:`initiative_lib.paragraph_matrix.ungdc_paragraph_matrix` (1 and 2
+    :func:`initiative_lib.build.ungdc_paragraphs.ungdc_paragraph_matrix` (1 and 2
     processes, and from its cache), and counting the same paragraphs, already
     in memory, with our counter, scikit-learn's ``CountVectorizer`` and gensim's
     ``Dictionary``: throughput and peak memory.
@@ -20,7 +20,7 @@ Parts, on all speeches split into paragraphs:
     (b) Topic models on one matrix (same vocabulary, same K): fit time, peak
     memory, and UMass and NPMI coherence of each topic's top 10 terms on that
     matrix (computed after the timed fit, by
-    :func:`initiative_lib.diagnostics.coherence`, which agrees with gensim's).
+    :func:`initiative_lib.topics.diagnostics.coherence`, which agrees with gensim's).
 ``notebooks``
     (c) The main job: every notebook, every figure (``python3 tasks.py main``).
 
@@ -114,7 +114,7 @@ def _fit(method: str, X: Any, vocab: list[str], seed: int) -> tuple[Any, dict[st
     import numpy as np
 
     if method in ("ours", "ours-1"):
-        from initiative_lib.lda import VectorizedLDA
+        from initiative_lib.topics.lda import VectorizedLDA
 
         m = VectorizedLDA(K, random_state=seed, n_jobs=2 if method == "ours" else 1).fit(X)
         return m.components_, {}
@@ -161,7 +161,7 @@ def _fit(method: str, X: Any, vocab: list[str], seed: int) -> tuple[Any, dict[st
     if method == "nmf":
         from sklearn.decomposition import NMF
 
-        from initiative_lib.topics import _weight_matrix
+        from initiative_lib.topics.model import _weight_matrix
 
         m = NMF(K, init="nndsvda", solver="cd", max_iter=200, tol=1e-4, random_state=seed)
         m.fit(_weight_matrix(X, "proportion"))
@@ -172,7 +172,7 @@ def _fit(method: str, X: Any, vocab: list[str], seed: int) -> tuple[Any, dict[st
 
 def _read(task: str, work: Path, ungdc: Path) -> dict[str, Any]:
     """Run one reading/counting task; return its timing and sizes."""
-    from initiative_lib.paragraph_matrix import count_texts, ungdc_paragraph_matrix
+    from initiative_lib.build.ungdc_paragraphs import count_texts, ungdc_paragraph_matrix
 
     out: dict[str, Any] = {}
     if task.startswith("ours-read"):
@@ -193,14 +193,14 @@ def _read(task: str, work: Path, ungdc: Path) -> dict[str, Any]:
     elif task == "sklearn-count":
         from sklearn.feature_extraction.text import CountVectorizer
 
-        from initiative_lib.tokens import TOKEN_RE
+        from initiative_lib.text.tokens import TOKEN_RE
 
         counts = CountVectorizer(token_pattern=TOKEN_RE.pattern, lowercase=True).fit_transform(paragraphs)
         shape, nnz = counts.shape, counts.nnz
     elif task == "gensim-count":
         from gensim.corpora import Dictionary
 
-        from initiative_lib.tokens import tokenize
+        from initiative_lib.text.tokens import tokenize
 
         dictionary = Dictionary(tokenize(p) for p in paragraphs)
         bows = [dictionary.doc2bow(tokenize(p)) for p in paragraphs]
@@ -295,10 +295,10 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
     import numpy as np
     import scipy.sparse as sp
 
-    from initiative_lib.paragraph_matrix import ungdc_paragraph_matrix
-    from initiative_lib.preprocess import PreprocessConfig, preprocess
-    from initiative_lib.sources.ungdc import iter_speeches, speech_paragraphs
-    from initiative_lib.tokens import tokenize
+    from initiative_lib.build.sources.ungdc import iter_speeches, speech_paragraphs
+    from initiative_lib.build.ungdc_paragraphs import ungdc_paragraph_matrix
+    from initiative_lib.methods.preprocess import PreprocessConfig, preprocess
+    from initiative_lib.text.tokens import tokenize
 
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -350,8 +350,8 @@ def coherence_of(top_terms: list[list[str]], work: Path) -> tuple[float, float]:
     """Mean UMass and NPMI coherence of the topics on the model matrix."""
     import pandas as pd
 
-    from initiative_lib.diagnostics import coherence
-    from initiative_lib.dtm import DocumentTermMatrix
+    from initiative_lib.corpus.matrix import DocumentTermMatrix
+    from initiative_lib.topics.diagnostics import coherence
 
     X, vocab = _load_inputs(work)
     dtm = DocumentTermMatrix(counts=X, rows=pd.DataFrame(index=range(X.shape[0])), vocab=pd.Index(vocab))
@@ -426,7 +426,7 @@ def report(args: argparse.Namespace, info: dict[str, Any], read: dict, fit: dict
         f"Reading rows: from the {info['mb_files']:.1f} MB of files to the paragraph matrix (nothing else "
         "reads this layout, so these rows compare our settings). Counting rows: the same "
         f"{info['mb_paragraphs']:.1f} MB of paragraphs, already in memory as a list of strings (in the base "
-        "memory), tokenized by our rule (`initiative_lib.tokens.TOKEN_RE`) and counted; all three "
+        "memory), tokenized by our rule (`initiative_lib.text.tokens.TOKEN_RE`) and counted; all three "
         "give the same matrix. Ratio: against the fastest row of the same kind. Peak: the largest resident "
         "memory of the run's process or of its worker processes.",
         "",

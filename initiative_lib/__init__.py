@@ -6,10 +6,10 @@ corpus of declarations, national cybersecurity strategies and NETmundial 2014
 submissions, with loaders and the methods the notebooks use.
 """
 
-from initiative_lib.corpus import load_corpus, load_segments, validate_corpus
-from initiative_lib.dtm import DocumentTermMatrix, document_term_matrix
+from initiative_lib.corpus.load import load_corpus, load_segments, validate_corpus
+from initiative_lib.corpus.matrix import DocumentTermMatrix, document_term_matrix
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "DocumentTermMatrix",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 
 def _build(args: argparse.Namespace) -> int:
-    from initiative_lib.build import build_corpus
+    from initiative_lib.build.from_mirror import build_corpus
     from initiative_lib.paths import corpus_dir
 
     out = build_corpus(args.mirror, corpus_dir(args.out), seeds=args.seeds)
@@ -17,7 +17,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from initiative_lib.corpus import validate_corpus
+    from initiative_lib.corpus.load import validate_corpus
 
     counts = validate_corpus(corpus_dir=args.corpus_dir)
     sys.stdout.write(
@@ -28,7 +28,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from initiative_lib.add import add_document
+    from initiative_lib.build.add import add_document
 
     row = add_document(
         args.file,
@@ -50,7 +50,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from initiative_lib.fetch import fetch_texts
+    from initiative_lib.build.fetch import fetch_texts
 
     paths = fetch_texts(cache_dir=args.cache_dir, mirror=args.mirror, corpus_dir=args.corpus_dir)
     sys.stdout.write(f"{len(paths)} source files verified in the cache\n")

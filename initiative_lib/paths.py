@@ -22,7 +22,14 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 DATA_DIR = PACKAGE_DIR / "data"
-SOURCES_DIR = PACKAGE_DIR / "sources"
+SOURCES_DIR = PACKAGE_DIR / "build" / "sources"
+
+#: the framing lexicon (categories and entries; documented in ``data/FRAMING_LEXICON.md``)
+FRAMING_LEXICON = DATA_DIR / "framing_lexicon.csv"
+#: the lexicon of the initiative's four parts
+PARTS_LEXICON = DATA_DIR / "initiative_parts.csv"
+#: ISO 3166 codes with UN M49 regions
+UN_REGIONS = DATA_DIR / "un_regions.csv"
 
 CORPUS_ENV = "INITIATIVE_CORPUS"
 FIGURES_ENV = "INITIATIVE_FIGURES"

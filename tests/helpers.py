@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from initiative_lib.build import BuiltDocument, write_corpus
+from initiative_lib.build.from_mirror import BuiltDocument, write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 MIRROR = REPO.parent / "shared" / "corpora"
@@ -45,7 +45,7 @@ def _meta(doc_id: str, group: str, **extra: str) -> dict[str, str]:
 
 def write_tiny_corpus(root: Path) -> Path:
     """Write a three-document corpus: one text document, two feature documents."""
-    from initiative_lib.corpus import text_segments
+    from initiative_lib.corpus.load import text_segments
 
     docs = [
         BuiltDocument(

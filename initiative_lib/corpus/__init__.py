@@ -1,0 +1,63 @@
+"""Reading what ships in ``corpus/``: the manifest, texts, features and checksums, the document-term
+matrix, the UN General Debate data and descriptive tables.
+"""
+
+from __future__ import annotations
+
+from initiative_lib.corpus.debates import by_country, cyber_share, debate_matrix, load_debate_speeches
+from initiative_lib.corpus.describe import corpus_summary
+from initiative_lib.corpus.features import (
+    SegmentFeatures,
+    atomic_write_bytes,
+    atomic_write_text,
+    csv_text,
+    features_from_segments,
+    read_features,
+    write_features,
+)
+from initiative_lib.corpus.load import (
+    Corpus,
+    checksum_lines,
+    load_corpus,
+    load_segments,
+    open_corpus,
+    read_checksums,
+    read_manifest,
+    read_text_file,
+    sha256_file,
+    text_segments,
+    validate_corpus,
+    verify_checksums,
+)
+from initiative_lib.corpus.matrix import DocumentTermMatrix, document_term_matrix, from_counts, stack
+
+__all__ = [
+    "Corpus",
+    "DocumentTermMatrix",
+    "SegmentFeatures",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "by_country",
+    "checksum_lines",
+    "corpus_summary",
+    "csv_text",
+    "cyber_share",
+    "debate_matrix",
+    "document_term_matrix",
+    "features_from_segments",
+    "from_counts",
+    "load_corpus",
+    "load_debate_speeches",
+    "load_segments",
+    "open_corpus",
+    "read_checksums",
+    "read_features",
+    "read_manifest",
+    "read_text_file",
+    "sha256_file",
+    "stack",
+    "text_segments",
+    "validate_corpus",
+    "verify_checksums",
+    "write_features",
+]

@@ -1,0 +1,450 @@
+"""Load and validate the corpus: the manifest, texts, features and checksums.
+
+The corpus folder (see :mod:`initiative_lib.paths`) holds
+
+``documents.csv``
+    one row per document, columns as in :data:`initiative_lib.corpus.schema.DOCUMENT_COLUMNS`;
+``texts/<doc_id>.txt``
+    the full text of documents that ship as text (the initiative, documents a user adds);
+``features/<group>.jsonl.gz``
+    per-segment counts of documents that ship as features only;
+``sources.csv``, ``cleaning.csv``, ``excluded.csv``
+    provenance: source files with pinned URLs and SHA-256, clean-up counts,
+    files left out and why;
+``SHA256SUMS``
+    the checksum of every other file in the folder.
+
+A document comes as text or as features, and both give the same counts: the
+text path runs the same clean-up, segmentation and counting as the build.
+Loading never writes to the corpus folder and never touches the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from initiative_lib.corpus import schema
+from initiative_lib.corpus.features import SegmentFeatures, features_from_segments, read_features
+from initiative_lib.errors import ChecksumError, CorpusError, expected_one_of, where
+from initiative_lib.paths import corpus_dir as resolve_corpus_dir
+from initiative_lib.text.cleaning import clean_text
+from initiative_lib.text.segments import segment_text
+
+PathLike = str | os.PathLike[str]
+
+
+def sha256_file(path: PathLike) -> str:
+    """Return the hex SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- checksums
+def read_checksums(root: Path) -> dict[str, str]:
+    """Read ``SHA256SUMS`` (``<sha256>  <relative path>`` per line, ``#`` comments)."""
+    path = root / schema.CHECKSUMS_FILE
+    if not path.is_file():
+        msg = f"{path}: checksum file not found; is {root} a corpus folder?"
+        raise CorpusError(msg)
+    sums: dict[str, str] = {}
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split(None, 1)
+        if len(parts) != 2 or not schema.SHA256_RE.match(parts[0]):
+            msg = f"{where(path, line_no)}: expected '<64 hex digits>  <path>', got {line!r}"
+            raise CorpusError(msg)
+        name = parts[1].strip()
+        path_inside(root, name, path, line_no, "path")
+        if name in sums:
+            msg = f"{where(path, line_no, 'path')}: {name!r} is listed twice"
+            raise CorpusError(msg)
+        sums[name] = parts[0]
+    return sums
+
+
+def checksum_lines(root: Path) -> str:
+    """Return the ``SHA256SUMS`` text for every data file under ``root``, sorted."""
+    lines = ["# SHA-256 of every file of this corpus folder except this one and README.md"]
+    for path in sorted(_data_files(root)):
+        lines.append(f"{sha256_file(root / path)}  {path}")
+    return "\n".join(lines) + "\n"
+
+
+def _data_files(root: Path) -> list[str]:
+    skip = {schema.CHECKSUMS_FILE, "README.md"}
+    out = []
+    for path in root.rglob("*"):
+        if path.is_file() and not path.name.startswith("."):
+            rel = path.relative_to(root).as_posix()
+            if rel not in skip:
+                out.append(rel)
+    return out
+
+
+def verify_checksums(root: Path) -> None:
+    """Check every file against ``SHA256SUMS`` and that no data file is unlisted.
+
+    Raises
+    ------
+    ChecksumError
+        A file's SHA-256 differs (message gives expected and actual).
+    CorpusError
+        A listed file is missing, or a file is not listed.
+    """
+    sums = read_checksums(root)
+    for name, expected in sums.items():
+        path = root / name
+        if not path.is_file():
+            msg = f"{root / schema.CHECKSUMS_FILE}: lists {name!r}, but {path} does not exist"
+            raise CorpusError(msg)
+        actual = sha256_file(path)
+        if actual != expected:
+            msg = f"{path}: SHA-256 mismatch; expected {expected} but got {actual}"
+            raise ChecksumError(msg)
+    unlisted = sorted(set(_data_files(root)) - set(sums))
+    if unlisted:
+        msg = f"{root}: file {unlisted[0]!r} is not listed in {schema.CHECKSUMS_FILE} (unlisted: {unlisted[:5]})"
+        raise CorpusError(msg)
+
+
+def path_inside(root: Path, rel: str, file: Path, row: int | str, field: str) -> Path:
+    """``root / rel`` resolved, or CorpusError naming file, row and field if it leaves ``root``."""
+    target = (root / rel).resolve()
+    if Path(rel).is_absolute() or not target.is_relative_to(root.resolve()):
+        msg = (
+            f"{where(file, row, field)}: path {rel!r} leaves the corpus folder {root}; "
+            "expected a relative path inside it"
+        )
+        raise CorpusError(msg)
+    return target
+
+
+# ---------------------------------------------------------------- manifest
+def read_manifest(root: Path) -> pd.DataFrame:
+    """Read ``documents.csv`` as strings and check it row by row.
+
+    Checks: exact column set, unique and well-formed ``doc_id``, required
+    fields present, controlled vocabularies, dates, country codes, language
+    codes, checksums' form, integer counts, and that ``text_file`` stays inside
+    the corpus folder and exists.
+    """
+    path = root / schema.DOCUMENTS_FILE
+    if not path.is_file():
+        msg = f"{path}: manifest not found; is {root} a corpus folder?"
+        raise CorpusError(msg)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as err:
+        msg = f"{path}: not valid UTF-8 ({err.reason} at byte {err.start})"
+        raise CorpusError(msg) from None
+    expected = list(schema.DOCUMENT_COLUMNS)
+    missing = [c for c in expected if c not in raw.columns]
+    unknown = [c for c in raw.columns if c not in schema.DOCUMENT_COLUMNS]
+    if missing or unknown:
+        msg = f"{path}: columns must be {expected}; missing {missing}, unknown {unknown}"
+        raise CorpusError(msg)
+    seen: dict[str, int] = {}
+    for i, rec in enumerate(raw.to_dict("records"), start=2):  # row 1 is the header
+        check_manifest_row(rec, path, i, root)
+        doc_id = rec["doc_id"]
+        if doc_id in seen:
+            msg = (
+                f"{where(path, i, 'doc_id')}: duplicate id {doc_id!r} (first at row {seen[doc_id]}); ids must be unique"
+            )
+            raise CorpusError(msg)
+        seen[doc_id] = i
+    return raw[expected]
+
+
+def check_manifest_row(rec: dict[str, str], path: Path, row: int, root: Path) -> None:
+    """Check one ``documents.csv`` record against the schema; CorpusError names file, row and field."""
+    for col, (_kind, required) in schema.DOCUMENT_COLUMNS.items():
+        if required and not rec[col].strip():
+            msg = f"{where(path, row, col)}: value is empty; a value is required"
+            raise CorpusError(msg)
+    checks = [
+        ("doc_id", schema.DOC_ID_RE, "lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"),
+        ("date", schema.DATE_RE, "a date YYYY-MM-DD"),
+        ("language", schema.LANGUAGE_RE, "an ISO 639-1 code such as 'en'"),
+        ("source_sha256", schema.SHA256_RE, "64 lower-case hex digits"),
+        ("country", schema.COUNTRY_RE, "an ISO 3166-1 alpha-3 code such as 'CHN'"),
+    ]
+    for col, pattern, what in checks:
+        value = rec[col]
+        if value and not pattern.match(value):
+            msg = f"{where(path, row, col)}: value {value!r} is malformed; expected {what}"
+            raise CorpusError(msg)
+    try:
+        pd.Timestamp(rec["date"])
+    except ValueError:
+        msg = f"{where(path, row, 'date')}: value {rec['date']!r} is not a calendar date; expected YYYY-MM-DD"
+        raise CorpusError(msg) from None
+    if not "1900" <= rec["date"][:4] <= "2099":
+        msg = f"{where(path, row, 'date')}: value {rec['date']!r} is out of range; expected a year from 1900 to 2099"
+        raise CorpusError(msg)
+    if not _is_language(rec["language"]):
+        msg = f"{where(path, row, 'language')}: value {rec['language']!r} is not an ISO 639-1 language code"
+        raise CorpusError(msg)
+    if rec["country"] and not _is_country(rec["country"]):
+        msg = f"{where(path, row, 'country')}: value {rec['country']!r} is not an ISO 3166-1 alpha-3 code"
+        raise CorpusError(msg)
+    for col, allowed in schema.CONTROLLED.items():
+        value = rec[col]
+        if value and value not in allowed:
+            msg = f"{where(path, row, col)}: unknown value {value!r}; expected {expected_one_of(allowed)}"
+            raise CorpusError(msg)
+    for col in ("n_segments", "n_tokens"):
+        if not re.fullmatch(r"\d+", rec[col]):
+            msg = f"{where(path, row, col)}: value {rec[col]!r} is not a non-negative integer"
+            raise CorpusError(msg)
+    if rec["n_tokens"] == "0" or rec["n_segments"] == "0":
+        msg = f"{where(path, row, 'n_tokens')}: document {rec['doc_id']!r} is empty; expected at least one token"
+        raise CorpusError(msg)
+    if rec["text_file"]:
+        target = path_inside(root, rec["text_file"], path, row, "text_file")
+        if not target.is_file():
+            msg = f"{where(path, row, 'text_file')}: file {rec['text_file']!r} does not exist in {root}"
+            raise CorpusError(msg)
+
+
+_COUNTRIES: set[str] | None = None
+_LANGUAGES: set[str] | None = None
+
+
+def _is_language(code: str) -> bool:
+    global _LANGUAGES
+    if _LANGUAGES is None:
+        import pycountry
+
+        _LANGUAGES = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    return code in _LANGUAGES
+
+
+def _is_country(code: str) -> bool:
+    global _COUNTRIES
+    if _COUNTRIES is None:
+        import pycountry
+
+        _COUNTRIES = {c.alpha_3 for c in pycountry.countries}
+    return code in _COUNTRIES
+
+
+# ---------------------------------------------------------------- texts
+def read_text_file(path: Path) -> str:
+    """Read a shipped text strictly as UTF-8 (no replacement), ``\\n`` line ends."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        msg = f"{path}: undecodable text: byte {data[err.start]:#04x} at offset {err.start} is not valid UTF-8"
+        raise CorpusError(msg) from None
+    return text.removeprefix("\ufeff")
+
+
+def text_segments(text: str) -> list[str]:
+    """Clean and segment a document's text exactly as the build does."""
+    cleaned, _record = clean_text(text)
+    return segment_text(cleaned)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A checked corpus folder: the manifest and where its parts are."""
+
+    root: Path
+    manifest: pd.DataFrame
+
+    def text_of(self, doc_id: str) -> str | None:
+        """Return the shipped text of a document, or None when it ships as features."""
+        match = self.manifest.loc[self.manifest["doc_id"] == doc_id, "text_file"]
+        if match.empty:
+            msg = f"{self.root / schema.DOCUMENTS_FILE}: no document with doc_id {doc_id!r}"
+            raise CorpusError(msg)
+        rel = match.iloc[0]
+        return read_text_file(self.root / rel) if rel else None
+
+    def iter_segments(self) -> Iterator[SegmentFeatures]:
+        """Yield every segment's counts in manifest order (texts counted on the fly).
+
+        Raises
+        ------
+        CorpusError
+            Feature records for a document not in the manifest, or for one that
+            ships as text; a features document without segments; segment numbers
+            that do not run 1..n; counts that disagree with the manifest.
+        """
+        feats = self._read_all_features()
+        for row, rec in enumerate(self.manifest.to_dict("records"), start=2):
+            doc_id = rec["doc_id"]
+            if rec["text_file"]:
+                text = read_text_file(self.root / rec["text_file"])
+                segs = features_from_segments(doc_id, text_segments(text), keep_text=True)
+            else:
+                segs = feats.pop(doc_id, [])
+                if not segs:
+                    msg = (
+                        f"{where(self.root / schema.DOCUMENTS_FILE, row, 'text_file')}: document {doc_id!r} "
+                        f"has neither a text file nor features in {self.root / schema.FEATURES_DIR}"
+                    )
+                    raise CorpusError(msg)
+            self._check_counts(rec, row, segs)
+            yield from segs
+        if feats:
+            orphan = sorted(feats)[0]
+            msg = f"{self.root / schema.FEATURES_DIR}: features for {orphan!r}, which has no row in documents.csv"
+            raise CorpusError(msg)
+
+    def _read_all_features(self) -> dict[str, list[SegmentFeatures]]:
+        out: dict[str, list[SegmentFeatures]] = {}
+        text_docs = set(self.manifest.loc[self.manifest["text_file"] != "", "doc_id"])
+        for path in sorted((self.root / schema.FEATURES_DIR).glob("*.jsonl.gz")):
+            for feat in read_features(path):
+                if feat.doc_id in text_docs:
+                    msg = f"{path}: features for {feat.doc_id!r}, which ships as text; a document comes one way only"
+                    raise CorpusError(msg)
+                out.setdefault(feat.doc_id, []).append(feat)
+        return out
+
+    def _check_counts(self, rec: dict[str, str], row: int, segs: list[SegmentFeatures]) -> None:
+        path = self.root / schema.DOCUMENTS_FILE
+        numbers = [s.seg_no for s in segs]
+        if numbers != list(range(1, len(segs) + 1)):
+            msg = (
+                f"{where(path, row)}: segments of {rec['doc_id']!r} must be numbered 1..{len(segs)}; got {numbers[:10]}"
+            )
+            raise CorpusError(msg)
+        n_tokens = sum(s.counts.n_tokens for s in segs)
+        for col, actual in (("n_segments", len(segs)), ("n_tokens", n_tokens)):
+            if int(rec[col]) != actual:
+                msg = f"{where(path, row, col)}: value {rec[col]} but the document has {actual}; expected them to agree"
+                raise CorpusError(msg)
+
+
+def open_corpus(*, corpus_dir: PathLike | None = None, validate: bool = True) -> Corpus:
+    """Read and check the manifest (and, with ``validate``, every checksum)."""
+    root = resolve_corpus_dir(corpus_dir)
+    if not root.is_dir():
+        msg = f"corpus folder {root} does not exist; pass corpus_dir= or set $INITIATIVE_CORPUS"
+        raise CorpusError(msg)
+    manifest = read_manifest(root)
+    _check_texts_have_rows(root, manifest)
+    if validate:
+        verify_checksums(root)
+    return Corpus(root, manifest)
+
+
+def _check_texts_have_rows(root: Path, manifest: pd.DataFrame) -> None:
+    listed = set(manifest["text_file"]) - {""}
+    for path in sorted((root / schema.TEXTS_DIR).glob("*")):
+        rel = path.relative_to(root).as_posix()
+        if rel not in listed:
+            msg = f"{path}: text file has no row in {root / schema.DOCUMENTS_FILE} (no row has text_file={rel!r})"
+            raise CorpusError(msg)
+
+
+# ---------------------------------------------------------------- public loaders
+def typed_manifest(manifest: pd.DataFrame) -> pd.DataFrame:
+    """The manifest (all strings, as read) with the schema's column types."""
+    df = manifest.copy()
+    for col, (kind, _required) in schema.DOCUMENT_COLUMNS.items():
+        if kind == "string":
+            df[col] = df[col].replace("", pd.NA).astype("string")
+        elif kind == "int":
+            df[col] = df[col].astype("int64")
+        elif kind == "date":
+            df[col] = pd.to_datetime(df[col], format="%Y-%m-%d")
+    df.insert(df.columns.get_loc("date") + 1, "year", df["date"].dt.year.astype("int64"))
+    for col in ("group", "issuer_type", "date_precision", "licence", "sector"):
+        df[col] = df[col].astype(pd.CategoricalDtype(sorted(schema.CONTROLLED[col])))
+    return df
+
+
+def load_corpus(*, corpus_dir: PathLike | None = None, validate: bool = True) -> pd.DataFrame:
+    """Load the document table: one row per document, indexed by ``doc_id``.
+
+    Parameters
+    ----------
+    corpus_dir : path, optional
+        The corpus folder; else ``$INITIATIVE_CORPUS``; else the package's ``corpus/``.
+    validate : bool, default=True
+        Also verify every file's SHA-256 against ``SHA256SUMS``.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``title``, ``issuer``, ``issuer_type``, ``country`` (ISO 3166
+        alpha-3), ``group``, ``date``, ``year``, ``language``, ``source_url``,
+        ``source_sha256``, ``licence``, ``n_tokens``, ``text`` (None where only
+        features ship) and the rest of the manifest (``date_precision``,
+        ``n_segments``, NETmundial's ``sector``, ``region``, ``organization``,
+        ``area``, ``keywords``; ``collection``, ``notes``).
+
+    Raises
+    ------
+    CorpusError
+        A manifest problem, naming file, row, field, value and what was expected.
+    ChecksumError
+        A file differs from its recorded SHA-256.
+
+    Examples
+    --------
+    >>> docs = load_corpus()
+    >>> row = docs.loc["wic-initiative-2020"]
+    >>> row["group"], row["country"], int(row["year"])
+    ('initiative', 'CHN', 2020)
+    """
+    corpus = open_corpus(corpus_dir=corpus_dir, validate=validate)
+    df = typed_manifest(corpus.manifest)
+    texts = []
+    for rel in corpus.manifest["text_file"]:
+        texts.append(read_text_file(corpus.root / rel) if rel else None)
+    df["text"] = pd.Series(texts, index=df.index, dtype=object)
+    return df.set_index("doc_id")
+
+
+def load_segments(*, corpus_dir: PathLike | None = None, validate: bool = True) -> pd.DataFrame:
+    """Load the segment table: one row per segment.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``doc_id``, ``seg_no`` (from 1 within a document), ``n_tokens``
+        and ``text`` (None where the document ships as features), in corpus order.
+
+    Examples
+    --------
+    >>> segs = load_segments()
+    >>> segs.loc[segs["doc_id"] == "wic-initiative-2020", "seg_no"].tolist()
+    [1, 2, 3, 4, 5, 6, 7]
+    """
+    corpus = open_corpus(corpus_dir=corpus_dir, validate=validate)
+    records = [(s.doc_id, s.seg_no, s.counts.n_tokens, s.text) for s in corpus.iter_segments()]
+    df = pd.DataFrame(records, columns=["doc_id", "seg_no", "n_tokens", "text"])
+    return df.astype({"doc_id": "string", "seg_no": "int64", "n_tokens": "int64"})
+
+
+def validate_corpus(*, corpus_dir: PathLike | None = None) -> dict[str, int]:
+    """Check everything a loader relies on; return counts of what was checked.
+
+    Runs the manifest checks, every checksum, every features file and every
+    text, and the agreement of segment and token counts with the manifest.
+
+    Examples
+    --------
+    >>> validate_corpus()["documents"] > 250
+    True
+    """
+    corpus = open_corpus(corpus_dir=corpus_dir, validate=True)
+    n_segments = sum(1 for _ in corpus.iter_segments())
+    return {"documents": len(corpus.manifest), "segments": n_segments, "files": len(read_checksums(corpus.root))}

@@ -1,0 +1,70 @@
+"""This study's own choices, parameterised by the target document (the initiative by default):
+the headline specification, comparison units, the target read closely, the framing axes and
+the robustness specifications.
+"""
+
+from __future__ import annotations
+
+from initiative_lib.study.framing import check_axes, framing_axes, framing_profiles, group_means, with_groups
+from initiative_lib.study.robustness import Specification, robustness_table, target_distances
+from initiative_lib.study.specification import AnalysisData, analysis_data, headline_model
+from initiative_lib.study.target import (
+    assign_parts,
+    framing_comparison,
+    g2_threshold,
+    load_parts_lexicon,
+    paragraph_matrix,
+    parts_matches,
+    split_paragraphs,
+    target_keyness,
+    target_paragraphs,
+    target_phrases,
+    target_text,
+    text_matches,
+    top_content_terms,
+)
+from initiative_lib.study.units import (
+    comparison_units,
+    content_columns,
+    document_segments,
+    keyness_against_groups,
+    pool_units,
+    strategy_labels,
+    unit_groups,
+    unit_means,
+)
+
+__all__ = [
+    "AnalysisData",
+    "Specification",
+    "analysis_data",
+    "assign_parts",
+    "check_axes",
+    "comparison_units",
+    "content_columns",
+    "document_segments",
+    "framing_axes",
+    "framing_comparison",
+    "framing_profiles",
+    "g2_threshold",
+    "group_means",
+    "headline_model",
+    "keyness_against_groups",
+    "load_parts_lexicon",
+    "paragraph_matrix",
+    "parts_matches",
+    "pool_units",
+    "robustness_table",
+    "split_paragraphs",
+    "strategy_labels",
+    "target_distances",
+    "target_keyness",
+    "target_paragraphs",
+    "target_phrases",
+    "target_text",
+    "text_matches",
+    "top_content_terms",
+    "unit_groups",
+    "unit_means",
+    "with_groups",
+]

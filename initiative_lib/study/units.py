@@ -1,0 +1,454 @@
+"""Comparison units: a dozen meaningful blocks of documents instead of 268 documents.
+
+A heat map or a scale of 268 documents is unreadable, and most of its cells
+compare one NETmundial submission with another. Notebook 04 compares the
+initiative with *units* instead, defined once here by :func:`comparison_units`:
+
+* the initiative on its own;
+* each of the four declarations on its own (they are distinct, famous texts);
+* the national strategies pooled in two periods, before and from
+  :data:`STRATEGY_SPLIT_YEAR` (2015, the median year of the panel: 41 and 44
+  strategies). The later half was written in the years the initiative answers
+  to: after the first World Internet Conference (Wuzhen, November 2014) and
+  the 2015 report of the UN Group of Governmental Experts;
+* the NETmundial submissions pooled by the submitter's stakeholder sector
+  (civil society, private sector, government, academia, technical
+  community, other), the division the meeting itself was organised around;
+* documents a user adds (group ``user``) each on their own, under their ``doc_id``.
+
+:func:`pool_units` sums the counts of each unit into one row, so that the
+similarity, keyness and scaling functions (which work on documents) treat a
+unit as one document. :func:`content_columns` keeps the unigram columns that
+carry content (no stopwords, no numbers), the vocabulary of those comparisons.
+:func:`keyness_against_groups` and :func:`plot_keyness_panels` compare one
+target (the initiative) with each group in turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from initiative_lib.checks import check_int
+from initiative_lib.corpus.load import open_corpus, text_segments
+from initiative_lib.corpus.matrix import DocumentTermMatrix
+from initiative_lib.corpus.schema import GROUP_ORDER
+from initiative_lib.methods.keyness import keyness
+from initiative_lib.methods.preprocess import load_stopwords
+from initiative_lib.study.specification import INITIATIVE
+
+#: strategies dated before this year form the first strategy unit, the others the second
+STRATEGY_SPLIT_YEAR = 2015
+#: short labels of the declarations, in the order they are shown (by year)
+DECLARATION_LABELS: dict[str, str] = {
+    "decl-barlow-1996": "Barlow 1996",
+    "decl-rus-infosec-doctrine-2000": "Russian doctrine 2000",
+    "decl-usa-intl-strategy-cyberspace-2011": "US strategy 2011",
+    "decl-paris-call-2018": "Paris Call 2018",
+}
+#: NETmundial sectors, in the order they are shown, and their labels
+SECTOR_LABELS: dict[str, str] = {
+    "government": "NETmundial government",
+    "civil_society": "NETmundial civil society",
+    "private_sector": "NETmundial private sector",
+    "technical_community": "NETmundial technical",
+    "academia": "NETmundial academia",
+    "other": "NETmundial other",
+}
+INITIATIVE_LABEL = "Initiative 2020"
+
+
+def strategy_labels(split_year: int = STRATEGY_SPLIT_YEAR) -> tuple[str, str]:
+    """Labels of the two strategy units.
+
+    Examples
+    --------
+    >>> strategy_labels(2015)
+    ('Strategies before 2015', 'Strategies 2015 on')
+    """
+    return f"Strategies before {split_year}", f"Strategies {split_year} on"
+
+
+def comparison_units(
+    rows: pd.DataFrame,
+    *,
+    split_year: int = STRATEGY_SPLIT_YEAR,
+    target: str = INITIATIVE,
+    target_label: str | None = None,
+) -> pd.Series:
+    """The comparison unit of every row (document or segment).
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Needs ``doc_id`` and ``group``; ``year`` for strategies and
+        ``sector`` for NETmundial submissions (``dtm.rows`` or
+        ``load_corpus().reset_index()`` will do).
+    split_year : int
+        Strategies dated before it form one unit, the others a second unit.
+    target : str
+        The ``doc_id`` of the target document: its own unit, listed first
+        (default: the initiative).
+    target_label : str, optional
+        The target unit's label (default: ``"Initiative 2020"`` for the
+        initiative, otherwise the target's ``doc_id``).
+
+    Returns
+    -------
+    Series
+        Ordered categorical, aligned with ``rows`` (same index), named
+        ``unit``. Categories are the units present, in display order:
+        the target, the initiative (when it is not the target), declarations
+        by year, strategies by period, NETmundial sectors, then added
+        documents (each its own unit, labelled by ``doc_id``). A declaration without a short label in
+        :data:`DECLARATION_LABELS` is labelled by its ``doc_id``.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, a group is unknown, or a strategy lacks a
+        year or a NETmundial submission a known sector.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({
+    ...     "doc_id": ["nm-001", "wic-initiative-2020", "s1", "s2", "decl-barlow-1996"],
+    ...     "group": ["netmundial", "initiative", "strategy", "strategy", "declaration"],
+    ...     "year": [2014, 2020, 2011, 2018, 1996],
+    ...     "sector": ["academia", None, None, None, None]})
+    >>> units = comparison_units(rows)
+    >>> units.tolist()
+    ['NETmundial academia', 'Initiative 2020', 'Strategies before 2015', 'Strategies 2015 on', 'Barlow 1996']
+    >>> list(units.cat.categories)
+    ['Initiative 2020', 'Barlow 1996', 'Strategies before 2015', 'Strategies 2015 on', 'NETmundial academia']
+    """
+    if not isinstance(rows, pd.DataFrame):
+        msg = f"rows must be a pandas DataFrame with doc_id and group columns; got {type(rows).__name__}"
+        raise TypeError(msg)
+    missing = [c for c in ("doc_id", "group") if c not in rows.columns]
+    if missing:
+        msg = (
+            f"rows lacks columns {missing}; expected doc_id and group (plus year for strategies, sector for NETmundial)"
+        )
+        raise ValueError(msg)
+    if not isinstance(split_year, int | np.integer) or isinstance(split_year, bool):
+        msg = f"split_year must be an integer year; got {split_year!r}"
+        raise TypeError(msg)
+    groups = rows["group"].astype(object)
+    unknown = sorted({str(g) for g in groups.dropna()} - set(GROUP_ORDER))
+    if unknown or groups.isna().any():
+        msg = f"rows has unknown or missing group values {unknown or ['<NA>']}; expected one of {list(GROUP_ORDER)}"
+        raise ValueError(msg)
+    doc_ids = rows["doc_id"].astype(str)
+    labels = pd.Series(np.full(len(rows), None, dtype=object), index=rows.index, name="unit")
+    labels[groups == "initiative"] = INITIATIVE_LABEL
+    decl = groups == "declaration"
+    labels[decl] = doc_ids[decl].map(lambda d: DECLARATION_LABELS.get(d, d))
+    strat = groups == "strategy"
+    if strat.any():
+        if "year" not in rows.columns or rows.loc[strat, "year"].isna().any():
+            msg = "every strategy row needs a year (column 'year') to be split into periods"
+            raise ValueError(msg)
+        early, late = strategy_labels(int(split_year))
+        labels[strat] = np.where(rows.loc[strat, "year"].astype(int) < split_year, early, late)
+    nm = groups == "netmundial"
+    if nm.any():
+        sectors = (
+            rows.loc[nm, "sector"].astype(object) if "sector" in rows.columns else pd.Series(None, index=nm[nm].index)
+        )
+        bad = sorted({str(s) for s in sectors if s not in SECTOR_LABELS})
+        if bad:
+            msg = f"NETmundial rows need a sector (column 'sector') among {list(SECTOR_LABELS)}; got {bad}"
+            raise ValueError(msg)
+        labels[nm] = sectors.map(SECTOR_LABELS)
+    user = groups == "user"
+    labels[user] = doc_ids[user]
+    if target_label is None:
+        target_label = INITIATIVE_LABEL if target == INITIATIVE else str(target)
+    labels[doc_ids == str(target)] = target_label
+    order = [target_label, INITIATIVE_LABEL]
+    order += [v for k, v in DECLARATION_LABELS.items() if (doc_ids[decl] == k).any()]
+    order += sorted(set(labels[decl]) - set(DECLARATION_LABELS.values()))
+    order += list(strategy_labels(int(split_year)))
+    order += list(SECTOR_LABELS.values())
+    order += sorted(set(labels[user]))
+    present = set(labels)
+    categories = [c for c in dict.fromkeys(order) if c in present]
+    return labels.astype(pd.CategoricalDtype(categories, ordered=True))
+
+
+def unit_groups(rows: pd.DataFrame, units: pd.Series) -> pd.Series:
+    """The group of each unit (a unit never mixes groups), indexed by unit label.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"doc_id": ["a", "b"], "group": ["strategy", "strategy"], "year": [2010, 2011]})
+    >>> unit_groups(rows, comparison_units(rows)).to_dict()
+    {'Strategies before 2015': 'strategy'}
+    """
+    pairs = pd.DataFrame({"unit": units.astype(object).to_numpy(), "group": rows["group"].astype(object).to_numpy()})
+    pairs = pairs.drop_duplicates()
+    if pairs["unit"].duplicated().any():
+        bad = pairs.loc[pairs["unit"].duplicated(), "unit"].tolist()[:3]
+        msg = f"units {bad} mix documents of different groups; expected one group per unit"
+        raise ValueError(msg)
+    order = list(units.cat.categories) if isinstance(units.dtype, pd.CategoricalDtype) else list(pairs["unit"])
+    return pairs.set_index("unit")["group"].reindex([u for u in order if u in set(pairs["unit"])]).rename("group")
+
+
+def pool_units(dtm: DocumentTermMatrix, units: pd.Series | Sequence[object]) -> DocumentTermMatrix:
+    """Sum the rows of ``dtm`` into one row per unit.
+
+    Parameters
+    ----------
+    dtm : DocumentTermMatrix
+        Segment or document rows with a ``group`` column.
+    units : Series or sequence
+        One label per row of ``dtm`` (e.g. :func:`comparison_units` of
+        ``dtm.rows``); missing labels drop the row.
+
+    Returns
+    -------
+    DocumentTermMatrix
+        Document level, one row per unit in category order (else order of
+        first appearance). ``rows``: ``doc_id`` (the unit label, so that
+        document-level functions label their output by unit), ``unit``,
+        ``group``, ``n_documents``, ``n_tokens`` (summed).
+
+    Examples
+    --------
+    >>> from initiative_lib.corpus.matrix import from_counts
+    >>> rows = pd.DataFrame({"doc_id": ["a", "b", "c"], "n_tokens": [3, 2, 4], "group": ["g", "g", "h"]})
+    >>> m = pool_units(from_counts([{"x": 3}, {"x": 1, "y": 1}, {"y": 4}], rows), ["u", "u", "v"])
+    >>> m.rows[["doc_id", "group", "n_documents", "n_tokens"]]
+      doc_id group  n_documents  n_tokens
+    0      u     g            2         5
+    1      v     h            1         4
+    >>> m.counts.toarray().tolist()
+    [[4, 1], [0, 4]]
+    """
+    if not isinstance(dtm, DocumentTermMatrix):
+        msg = f"dtm must be a DocumentTermMatrix; got {type(dtm).__name__}"
+        raise TypeError(msg)
+    labels = units if isinstance(units, pd.Series) else pd.Series(list(units), dtype=object)
+    if len(labels) != dtm.shape[0]:
+        msg = f"units must have one label per row of dtm ({dtm.shape[0]}); got {len(labels)}"
+        raise ValueError(msg)
+    if "group" not in dtm.rows.columns:
+        msg = "dtm.rows needs a 'group' column to record each unit's group"
+        raise ValueError(msg)
+    keep = labels.notna().to_numpy()
+    if not keep.any():
+        msg = "units has no labels; expected at least one labelled row"
+        raise ValueError(msg)
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        used = set(labels[keep].astype(object))
+        order = [c for c in labels.cat.categories if c in used]
+    else:
+        order = list(dict.fromkeys(labels[keep].astype(object)))
+    code_of = {u: i for i, u in enumerate(order)}
+    codes = np.array([code_of[u] for u in labels[keep].astype(object)], dtype=np.int64)
+    rows = dtm.rows.loc[keep].reset_index(drop=True)
+    member = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(order), len(codes)))
+    counts = (member @ dtm.counts[keep].astype(np.int64)).astype(np.int64).tocsr()
+    unit_groups_ = unit_groups(rows, pd.Series(labels[keep].astype(object).to_numpy()))
+    meta = pd.DataFrame(
+        {
+            "doc_id": pd.array([str(u) for u in order], dtype="string"),
+            "unit": [str(u) for u in order],
+            "group": unit_groups_.reindex(order).to_numpy(dtype=object),
+            "n_documents": rows.groupby(codes)["doc_id"].nunique().reindex(range(len(order))).to_numpy(np.int64),
+            "n_tokens": rows.groupby(codes)["n_tokens"].sum().reindex(range(len(order))).to_numpy(np.int64),
+        }
+    )
+    return DocumentTermMatrix(counts=counts, rows=meta, vocab=dtm.vocab, level="document")
+
+
+def content_columns(
+    dtm: DocumentTermMatrix, *, stopwords: str = "english+domain", min_count: int = 1
+) -> DocumentTermMatrix:
+    """Keep the unigram columns that carry content.
+
+    Drops bigram columns, stopwords of the named list (see
+    :func:`~initiative_lib.methods.preprocess.load_stopwords`), terms without a
+    letter (numbers), one-character terms and terms occurring fewer than
+    ``min_count`` times in ``dtm``. ``rows["n_tokens"]`` is untouched, so rates
+    and keyness keep every token in the denominator.
+
+    Examples
+    --------
+    >>> from initiative_lib.corpus.matrix import from_counts
+    >>> rows = pd.DataFrame({"doc_id": ["a"], "n_tokens": [9]})
+    >>> m = from_counts([{"the": 3, "cyber": 2, "2020": 1, "cyber space": 1, "x": 1, "rare": 1}], rows)
+    >>> content_columns(m).vocab.tolist(), content_columns(m, min_count=2).vocab.tolist()
+    (['cyber', 'rare'], ['cyber'])
+    """
+    min_count = check_int(min_count, "min_count", minimum=1)
+    stop = load_stopwords(stopwords)
+    totals = np.asarray(dtm.counts.sum(axis=0)).ravel()
+    terms = [str(t) for t in dtm.vocab]
+    mask = np.array(
+        [" " not in t and len(t) > 1 and t not in stop and any(c.isalpha() for c in t) for t in terms], dtype=bool
+    )
+    return dtm.select_terms(mask & (totals >= min_count))
+
+
+def unit_means(
+    table: pd.DataFrame | Sequence[pd.DataFrame], rows: pd.DataFrame, *, split_year: int = STRATEGY_SPLIT_YEAR
+) -> pd.DataFrame:
+    """Average the rows of a per-document table (topic shares, profiles) over comparison units.
+
+    Every document counts alike within its unit.
+
+    Parameters
+    ----------
+    table : DataFrame or sequence of DataFrame
+        Indexed by ``doc_id``, numeric columns; several tables with the same
+        columns (the comparison documents' topic shares and the initiative's
+        inferred shares) are stacked first.
+    rows : DataFrame
+        ``doc_id``, ``group`` and what :func:`comparison_units` needs; segment
+        rows are fine (one row per document is used).
+    split_year : int
+        Passed to :func:`comparison_units`.
+
+    Returns
+    -------
+    DataFrame
+        One row per unit present in ``table``, in unit order, indexed by ``unit``.
+
+    Examples
+    --------
+    >>> shares = pd.DataFrame({"t0": [0.2, 0.4, 1.0], "t1": [0.8, 0.6, 0.0]}, index=["s1", "s2", "wic"])
+    >>> rows = pd.DataFrame({"doc_id": ["s1", "s2", "wic"], "group": ["strategy", "strategy", "initiative"],
+    ...                      "year": [2016, 2018, 2020]})
+    >>> unit_means(shares, rows)
+                          t0   t1
+    unit
+    Initiative 2020      1.0  0.0
+    Strategies 2015 on   0.3  0.7
+    """
+    if isinstance(table, Sequence) and all(isinstance(t, pd.DataFrame) for t in table) and len(table):
+        table = pd.concat(list(table))
+    if not isinstance(table, pd.DataFrame) or not table.index.is_unique:
+        msg = "table must be a DataFrame indexed by unique doc_id values"
+        raise ValueError(msg)
+    meta = rows.drop_duplicates("doc_id").astype({"doc_id": object}).set_index("doc_id")
+    missing = [d for d in table.index if d not in meta.index]
+    if missing:
+        msg = f"table has doc_id values missing from rows: {missing[:5]}"
+        raise ValueError(msg)
+    meta = meta.loc[list(table.index)].reset_index()
+    units = comparison_units(meta, split_year=split_year)
+    out = table.groupby(pd.Categorical(units.to_numpy(), categories=units.cat.categories), observed=True).mean()
+    out.index = pd.Index([str(u) for u in out.index], name="unit")
+    return out
+
+
+def document_segments(doc_id: str, *, corpus_dir: str | None = None) -> pd.Series:
+    """The segments of a document that ships as text, numbered like the corpus (``seg_no`` from 1).
+
+    Only documents shipped as text (the initiative, documents a user adds) have
+    segments to show; comparison documents ship as counts.
+
+    Raises
+    ------
+    ValueError
+        If the document ships as features only.
+
+    Examples
+    --------
+    >>> paras = document_segments("wic-initiative-2020")
+    >>> paras.index.tolist()
+    [1, 2, 3, 4, 5, 6, 7]
+    >>> paras.iloc[1][:45]
+    'The initiative was released by the Organizing'
+    """
+    corpus = open_corpus(corpus_dir=corpus_dir, validate=False)
+    text = corpus.text_of(doc_id)
+    if text is None:
+        msg = f"document {doc_id!r} ships as features only; its text is not in the corpus (see fetch_texts)"
+        raise ValueError(msg)
+    segments = text_segments(text)
+    return pd.Series(segments, index=pd.RangeIndex(1, len(segments) + 1, name="seg_no"), name="text", dtype=object)
+
+
+KEYNESS_COLUMNS = ["reference", "term", "target_count", "reference_count", "target_rows", "target_rate",
+                   "reference_rate", "g2", "log_ratio", "p_value"]  # fmt: skip
+
+
+def keyness_against_groups(
+    dtm: DocumentTermMatrix,
+    target: str,
+    *,
+    by: str = "group",
+    references: Sequence[str] | None = None,
+    min_count: int = 3,
+    min_target: int = 2,
+) -> pd.DataFrame:
+    """Keyness (G2, log ratio) of one target against each other group in turn.
+
+    Parameters
+    ----------
+    dtm : DocumentTermMatrix
+        Segment or document rows with a ``by`` column; usually
+        :func:`content_columns` of the raw counts (``n_tokens`` still counts
+        every token).
+    target : str
+        The target's value of ``by`` (e.g. ``"initiative"``).
+    by : str
+        Grouping column.
+    references : sequence of str, optional
+        The groups compared with the target, in this order; by default every
+        other value of ``by``, sorted.
+    min_count : int
+        Passed to :func:`~initiative_lib.methods.keyness.keyness` (target and
+        reference together).
+    min_target : int
+        Keep only terms the target uses at least this often among the terms
+        *over*-used by the target (a term used once in a 500-word text is not
+        evidence of anything); terms under-used by the target are all kept.
+
+    Returns
+    -------
+    DataFrame
+        :data:`KEYNESS_COLUMNS`: one block per reference, each sorted by
+        signed G2 (the target's terms first).
+
+    Examples
+    --------
+    >>> from initiative_lib.corpus.matrix import from_counts
+    >>> rows = pd.DataFrame({"doc_id": list("abc"), "n_tokens": [100, 100, 100], "group": ["t", "r", "s"]})
+    >>> m = from_counts([{"x": 10, "y": 2}, {"x": 2, "y": 10}, {"x": 1, "y": 1}], rows)
+    >>> out = keyness_against_groups(m, "t", min_count=1)
+    >>> out[["reference", "term", "target_count", "reference_count"]]
+      reference term  target_count  reference_count
+    0         r    x            10                2
+    1         r    y             2               10
+    2         s    x            10                1
+    3         s    y             2                1
+    """
+    if by not in dtm.rows.columns:
+        msg = f"by={by!r} is not a column of dtm.rows; available: {list(dtm.rows.columns)}"
+        raise ValueError(msg)
+    values = dtm.rows[by].astype(object)
+    present = sorted({str(v) for v in values.dropna()})
+    if target not in present:
+        msg = f"target {target!r} is not a value of column {by!r}; expected one of {present}"
+        raise ValueError(msg)
+    refs = [v for v in present if v != target] if references is None else list(references)
+    absent = [r for r in refs if r not in present or r == target]
+    if absent or not refs:
+        msg = f"references must be values of {by!r} other than the target; got {absent or refs}"
+        raise ValueError(msg)
+    min_target = check_int(min_target, "min_target", minimum=1)
+    is_target = (values == target).to_numpy()
+    blocks = []
+    for ref in refs:
+        k = keyness(dtm, is_target, (values == ref).to_numpy(), measure="g2", min_count=min_count)
+        k = k[(k["g2"] <= 0) | (k["target_count"] >= min_target)]
+        blocks.append(k.assign(reference=ref)[KEYNESS_COLUMNS])
+    return pd.concat(blocks, ignore_index=True)

@@ -1,0 +1,33 @@
+"""Topic models: the fitted-model container and :func:`fit_topics`, the vectorised LDA estimator,
+diagnostics for choosing and checking K, and prevalence by category.
+"""
+
+from __future__ import annotations
+
+from initiative_lib.topics.diagnostics import (
+    align_topics,
+    coherence,
+    exclusivity,
+    heldout_perplexity,
+    search_k,
+    topic_stability,
+)
+from initiative_lib.topics.lda import VectorizedLDA
+from initiative_lib.topics.model import TopicModel, fit_topics, frex_scores, row_index
+from initiative_lib.topics.prevalence import topic_mix_table, topic_prevalence
+
+__all__ = [
+    "TopicModel",
+    "VectorizedLDA",
+    "align_topics",
+    "coherence",
+    "exclusivity",
+    "fit_topics",
+    "frex_scores",
+    "heldout_perplexity",
+    "row_index",
+    "search_k",
+    "topic_mix_table",
+    "topic_prevalence",
+    "topic_stability",
+]

@@ -1,0 +1,162 @@
+"""Tests for :mod:`initiative_lib.build.ungdc_paragraphs`.
+
+Every speech below is invented for the tests; no text of the mirror is used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import MIRROR, REPO, needs_mirror
+
+import initiative_lib.build.ungdc_paragraphs as pm
+from initiative_lib.build.ungdc_paragraphs import ungdc_paragraph_matrix
+from initiative_lib.errors import CorpusError
+from initiative_lib.text.tokens import tokenize
+
+WORDS = ["peace", "security", "cyberspace", "internet", "development"]
+WORDS += ["rights", "trade", "water", "climate", "children"]
+
+
+def _speech(i: int) -> str:
+    """An invented speech of three hard-wrapped paragraphs and one number-only line."""
+    paragraphs = []
+    for j in range(3):
+        words = [WORDS[(i * 7 + j * 3 + n * n) % len(WORDS)] for n in range(12 + i % 5)]
+        paragraphs.append(" ".join(words).capitalize() + ".")
+    return "\n\n".join([*paragraphs, "---"]) + "\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "ungdc"
+    codes = ["FRA", "CHN", "RUS", "USA", "BRA", "EU", "YDYE"]
+    for i, code in enumerate(codes):
+        session = 72 + i % 2
+        path = root / f"{session}-{session + 1945}" / f"{code}_{session}_{session + 1945}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_speech(i), encoding="utf-8")
+    return root
+
+
+def _same(a: pm.DocumentTermMatrix, b: pm.DocumentTermMatrix) -> None:
+    assert (a.counts != b.counts).nnz == 0
+    assert a.counts.dtype == b.counts.dtype == np.int64
+    assert a.vocab.equals(b.vocab)
+    pd.testing.assert_frame_equal(a.rows, b.rows)
+
+
+def test_rows_and_counts_exact(folder: Path) -> None:
+    m = ungdc_paragraph_matrix(folder, cache=False)
+    assert len(m.rows) == 7 * 3  # the "---" line has no token and is not a row
+    assert m.rows["doc_id"].iloc[0] == "ungdc-BRA-72-2017"  # session, then file name
+    assert all(seg == [1, 2, 3] for seg in m.rows.groupby("doc_id")["seg_no"].apply(list))
+    assert m.vocab.tolist() == sorted(WORDS)
+    fra = m.rows.index[m.rows["doc_id"].eq("ungdc-FRA-72-2017")]
+    paragraph = _speech(0).split("\n\n")[1]
+    expected = Counter(tokenize(paragraph))
+    row = m.counts[fra[1]]
+    got = {m.vocab[j]: int(v) for j, v in zip(row.indices, row.data, strict=True)}
+    assert got == dict(expected)
+    assert m.rows.loc[fra[1], "n_tokens"] == sum(expected.values()) == int(row.sum())
+    assert m.rows.loc[m.rows["country_code"].eq("YDYE"), "country"].iloc[0] == "Democratic Yemen"
+    assert dict(m.rows.dtypes.astype(str)) == {
+        "doc_id": "string",
+        "seg_no": "int64",
+        "n_tokens": "int64",
+        "country_code": "string",
+        "session": "int64",
+        "year": "int64",
+        "country": "string",
+        "region": "string",
+        "subregion": "string",
+    }
+
+
+def test_same_matrix_for_any_jobs_and_batch_size(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one = ungdc_paragraph_matrix(folder, cache=False)
+    monkeypatch.setattr(pm, "BATCH_FILES", 2)
+    _same(one, ungdc_paragraph_matrix(folder, cache=False, n_jobs=2))
+    _same(one, ungdc_paragraph_matrix(folder, cache=False, n_jobs=3))
+
+
+def test_sessions(folder: Path) -> None:
+    m = ungdc_paragraph_matrix(folder, cache=False, sessions=[73])
+    assert set(m.rows["session"]) == {73}
+    assert len(m.rows) == 3 * 3
+
+
+def test_cache_is_reused_and_keyed_by_content(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = ungdc_paragraph_matrix(folder)
+    cached = list((pm.cache_dir() / "ungdc").glob("*.pickle"))
+    assert len(cached) == 1
+
+    def fail(items: object) -> None:
+        raise AssertionError("counted again although cached")
+
+    monkeypatch.setattr(pm, "_count_batch", fail)
+    _same(first, ungdc_paragraph_matrix(folder))
+    monkeypatch.undo()
+    # a changed file is a new key: counted again
+    path = folder / "72-2017" / "FRA_72_2017.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    changed = ungdc_paragraph_matrix(folder)
+    assert len(changed.rows) == len(first.rows) + 1
+    assert len(list((pm.cache_dir() / "ungdc").glob("*.pickle"))) == 2
+
+
+@pytest.mark.parametrize("n_jobs", [0, -1, 1.5, True, "2"])
+def test_bad_n_jobs(folder: Path, n_jobs: object) -> None:
+    with pytest.raises(ValueError, match=r"n_jobs must be an int >= 1; got"):
+        ungdc_paragraph_matrix(folder, n_jobs=n_jobs, cache=False)  # type: ignore[arg-type]
+
+
+def test_bad_layout_stops_before_reading(folder: Path) -> None:
+    (folder / "72-2017" / "XXZ_72_2017.txt").write_text("Hello.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"XXZ_72_2017\.txt"):
+        ungdc_paragraph_matrix(folder, cache=False)
+
+
+@needs_mirror
+def test_mirror_session_agrees_with_shipped_totals() -> None:
+    """Paragraph and token totals of one session equal those of ``corpus/ungdc/speeches.csv``."""
+    m = ungdc_paragraph_matrix(MIRROR / "ungdc", sessions=[73], cache=False)
+    got = m.rows.groupby("doc_id").agg(n_paragraphs=("seg_no", "size"), n_tokens=("n_tokens", "sum"))
+    shipped = pd.read_csv(REPO / "corpus" / "ungdc" / "speeches.csv").set_index("doc_id")
+    shipped = shipped.loc[shipped["session"].eq(73), ["n_paragraphs", "n_tokens"]]
+    assert len(got) == len(shipped) > 150
+    assert got.to_dict("index") == shipped.to_dict("index")
+    assert int(m.counts.sum()) == int(shipped["n_tokens"].sum())
+
+
+def test_count_texts_agrees_with_the_corpus_counts_and_sklearn() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from initiative_lib.corpus.matrix import from_counts
+    from initiative_lib.text.tokens import TOKEN_RE, count_segment
+
+    texts = [_speech(i) for i in range(6)] + ["", "Multi-stakeholder e-government, China's 2020 plan."]
+    m = pm.count_texts(texts)
+    ref = from_counts([count_segment(t).unigrams for t in texts], pd.DataFrame({"n": range(len(texts))}))
+    assert m.vocab.equals(ref.vocab)
+    assert (m.counts != ref.counts).nnz == 0
+    assert m.rows["n_tokens"].tolist() == [count_segment(t).n_tokens for t in texts]
+    skl = CountVectorizer(token_pattern=TOKEN_RE.pattern, lowercase=True)
+    counts = skl.fit_transform(texts)
+    assert skl.get_feature_names_out().tolist() == m.vocab.tolist()
+    assert (counts != m.counts).nnz == 0
+
+
+def test_count_texts_same_for_any_jobs_and_batch_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [_speech(i) for i in range(9)] + ["", "Only-new words here."]
+    one = pm.count_texts(texts)
+    monkeypatch.setattr(pm, "BATCH_TEXTS", 2)
+    _same(one, pm.count_texts(texts))
+    _same(one, pm.count_texts(iter(texts), n_jobs=2))
+    assert pm.count_texts([]).shape == (0, 0)
+    with pytest.raises(ValueError, match="n_jobs must be an int >= 1; got 0"):
+        pm.count_texts(texts, n_jobs=0)
