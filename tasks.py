@@ -5,6 +5,7 @@
     python3 tasks.py test     # build the environment if needed, run the whole test suite (with nbval and the linters)
     python3 tasks.py lint     # ruff check, ruff format --check and mypy only
     python3 tasks.py lab      # open JupyterLab on the notebooks
+    python3 tasks.py student DIR   # write the student edition (solutions removed) into DIR
     python3 tasks.py corpus   # rebuild corpus/ from the offline mirror (maintainers; needs ../shared/corpora)
     python3 tasks.py bench    # benchmarks against gensim, tomotopy, scikit-learn (needs the UNGDC mirror)
                               # extra arguments go to benchmarks/run.py, e.g. --repeats 1
@@ -111,6 +112,12 @@ def test() -> int:
     return tested or linted
 
 
+def student(out_dir: str) -> None:
+    """Write the student edition of the notebooks (cells tagged ``solution`` removed) into ``out_dir``."""
+    ensure_env()
+    _run(PY, "-m", "initiative_lib.teaching", out_dir, *map(str, notebooks()), cwd=ROOT)
+
+
 def lab() -> None:
     """Open JupyterLab on the notebooks folder."""
     ensure_env()
@@ -143,8 +150,17 @@ if __name__ == "__main__":
         "corpus": corpus,
         "env": ensure_env,
         "bench": bench,
+        "student": student,
     }
-    if len(sys.argv) < 2 or sys.argv[1] not in jobs or (len(sys.argv) > 2 and sys.argv[1] != "bench"):
-        sys.exit(f"usage: python3 tasks.py {{{','.join(jobs)}}}  (only bench takes further arguments)")
+    takes_args = {"bench", "student"}
+    if (
+        len(sys.argv) < 2
+        or sys.argv[1] not in jobs
+        or (len(sys.argv) > 2 and sys.argv[1] not in takes_args)
+        or (sys.argv[1] == "student" and len(sys.argv) != 3)
+    ):
+        sys.exit(
+            f"usage: python3 tasks.py {{{','.join(jobs)}}}  (bench takes more arguments; student the output folder)"
+        )
     result = jobs[sys.argv[1]](*sys.argv[2:])
     sys.exit(result if isinstance(result, int) else 0)
