@@ -48,6 +48,7 @@ Holm, S. (1979). A simple sequentially rejective multiple test procedure.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,7 @@ from scipy import stats
 from initiative_lib.checks import check_option
 from initiative_lib.constants import PER
 
-ArrayLike = Sequence[float] | np.ndarray | pd.Series | float | int
+ArrayLike: TypeAlias = Sequence[float] | np.ndarray | pd.Series | float | int
 
 ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
 BINOMIAL_METHODS: tuple[str, ...] = ("exact", "wilson")
