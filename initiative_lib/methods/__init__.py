@@ -38,13 +38,30 @@ from initiative_lib.methods.scaling import (
     wordscores,
 )
 from initiative_lib.methods.similarity import Clustering, cluster, group_similarity, js_distance, tfidf_similarity
+from initiative_lib.methods.validation import (
+    CodingScores,
+    IntrusionScores,
+    IntrusionTest,
+    SheetError,
+    coding_sample,
+    cohen_kappa,
+    read_coding_sheet,
+    score_coding,
+    score_intrusion,
+    topic_intrusion,
+    word_intrusion,
+)
 
 __all__ = [
     "Baseline",
     "Clustering",
+    "CodingScores",
     "CorrespondenceAnalysis",
+    "IntrusionScores",
+    "IntrusionTest",
     "LexiconError",
     "PreprocessConfig",
+    "SheetError",
     "WordfishResult",
     "WordscoresResult",
     "align_passages",
@@ -54,6 +71,8 @@ __all__ = [
     "binomial_interval",
     "category_entries",
     "cluster",
+    "coding_sample",
+    "cohen_kappa",
     "correspondence_analysis",
     "dictionary_rates",
     "garwood_bounds",
@@ -74,8 +93,13 @@ __all__ = [
     "query_counts",
     "rank_collocations",
     "rate_test",
+    "read_coding_sheet",
+    "score_coding",
+    "score_intrusion",
     "tfidf_similarity",
+    "topic_intrusion",
     "validate_lexicon",
+    "word_intrusion",
     "wordfish",
     "wordscores",
 ]
