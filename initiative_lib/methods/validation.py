@@ -6,10 +6,11 @@ the workflow R's *oolong* package gives (Chan and Sältzer 2020), for the
 package's tables and topic models. It produces sheets for people to fill in and
 scores what they wrote; it never supplies judgements itself.
 
-Coding sheets (:func:`coding_sample`, :func:`read_coding_sheet`)
-    A stratified, seeded sample of units (e.g. dictionary hits, one row per
-    segment and category, stratified by category and group; or segments per
-    dominant topic) written to a CSV with a ``unit_id``, the units'
+Coding sheets (:func:`dictionary_hits`, :func:`coding_sample`, :func:`read_coding_sheet`)
+    A stratified, seeded sample of units (e.g. dictionary hits from
+    :func:`dictionary_hits`, one row per segment and category with the terms
+    that matched, stratified by category and group; or segments per dominant
+    topic) written to a CSV with a ``unit_id``, the units'
     identifiers and metadata, the sampling ``weight`` (units in the stratum
     over units drawn) and one empty ``code_<coder>`` column per coder (1 = the
     unit is what the measure says, 0 = it is not). Rows are shuffled so coders
@@ -69,7 +70,9 @@ import pandas as pd
 
 from initiative_lib.checks import check_int, check_option, check_random_state
 from initiative_lib.corpus.features import atomic_write_text
+from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.errors import where
+from initiative_lib.methods.dictionaries import as_lexicon, dictionary_rates, lexicon_matches
 from initiative_lib.methods.intervals import BINOMIAL_METHODS, binomial_interval
 from initiative_lib.paths import REPO_DIR
 
@@ -179,6 +182,84 @@ def _binary_codes(df: pd.DataFrame, column: str, source: str) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------- coding sheets
+
+
+def dictionary_hits(
+    dtm: DocumentTermMatrix,
+    lexicon: pd.DataFrame | PathLike | None = None,
+    *,
+    unigrams_only: bool = False,
+    include_misses: bool = False,
+) -> pd.DataFrame:
+    """Units for validating a dictionary: one row per matrix row and category it matched.
+
+    Parameters
+    ----------
+    dtm : DocumentTermMatrix
+        Segment rows (the usual unit to code) or document rows.
+    lexicon : DataFrame or path, optional
+        As for :func:`~initiative_lib.methods.dictionaries.dictionary_rates`.
+    unigrams_only : bool
+        As for :func:`~initiative_lib.methods.dictionaries.dictionary_rates`.
+    include_misses : bool
+        Also return the (row, category) pairs the dictionary did not match,
+        with ``predicted`` 0 (hits have 1): sample both to estimate recall.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id`` (``seg_no``), ``category``, ``matches``, ``n_tokens``,
+        ``terms`` (the matched terms with their counts, ``"term x2; term"``),
+        ``predicted`` (with ``include_misses``) and the rows' other metadata.
+
+    Examples
+    --------
+    >>> from initiative_lib.corpus.matrix import from_counts
+    >>> lex = pd.DataFrame({"category": ["sov", "open"], "entry": ["sovereign*", "open"]})
+    >>> rows = pd.DataFrame({"doc_id": ["a", "a"], "seg_no": [1, 2], "n_tokens": [10, 10], "group": ["g", "g"]})
+    >>> m = from_counts([{"sovereignty": 2, "sovereign": 1, "open": 1}, {"trade": 3}], rows)
+    >>> dictionary_hits(m, lex)[["doc_id", "seg_no", "category", "matches", "terms", "group"]]
+      doc_id  seg_no category  matches                     terms group
+    0      a       1      sov        3  sovereignty x2; sovereign     g
+    1      a       1     open        1                      open     g
+    """
+    if not isinstance(dtm, DocumentTermMatrix):
+        msg = f"dtm must be a DocumentTermMatrix; got {type(dtm).__name__}"
+        raise TypeError(msg)
+    rates = dictionary_rates(dtm, lexicon, unigrams_only=unigrams_only)
+    # lexicon_matches scans the vocabulary once per entry; give it only the terms that can match
+    # (those starting with some entry's stem), which leaves its answer unchanged
+    stems = tuple(str(e).rstrip("*") for e in as_lexicon(lexicon)["entry"])
+    can_match = np.fromiter((str(t).startswith(stems) for t in dtm.vocab), dtype=bool, count=len(dtm.vocab))
+    matched = lexicon_matches(dtm.select_terms(can_match), lexicon, unigrams_only=unigrams_only)
+    ids = ["doc_id", "seg_no"] if "seg_no" in dtm.rows.columns else ["doc_id"]
+    vocab = {str(t): j for j, t in enumerate(dtm.vocab)}
+    counts = dtm.counts.tocsc()
+    parts = []
+    for category, part in matched.groupby("category", sort=False):
+        terms = np.asarray(list(dict.fromkeys(part["term"])), dtype=object)
+        sub = counts[:, [vocab[t] for t in terms]].tocoo()
+        found = pd.DataFrame({"row": sub.row, "term": terms[sub.col], "count": sub.data})
+        found = found[found["count"] > 0].sort_values(["row", "count", "term"], ascending=[True, False, True])
+        found["label"] = np.where(
+            found["count"] == 1, found["term"], found["term"] + " x" + found["count"].astype(int).astype(str)
+        )
+        joined = found.groupby("row", sort=True)["label"].agg("; ".join)
+        parts.append(pd.DataFrame({"row": joined.index, "category": category, "terms": joined.to_numpy()}))
+    described = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["row", "category", "terms"])
+    described = pd.concat(
+        [dtm.rows[ids].iloc[described["row"].to_numpy()].reset_index(drop=True), described.drop(columns="row")],
+        axis=1,
+    )
+    out = rates.drop(columns=["rate"]).merge(described, on=[*ids, "category"], how="left", validate="1:1")
+    out["terms"] = out["terms"].fillna("")
+    if include_misses:
+        out["predicted"] = (out["matches"] > 0).astype(np.int64)
+    else:
+        out = out[out["matches"] > 0]
+    meta = dtm.rows.drop(columns=["n_tokens"])
+    out = out.merge(meta, on=ids, how="left", validate="m:1")
+    return out.reset_index(drop=True)
 
 
 def coding_sample(

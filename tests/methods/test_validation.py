@@ -303,3 +303,28 @@ def test_intrusion_answers_are_checked(model, tmp_path):
         score_intrusion(sheet, test.key)
     with pytest.raises(TypeError, match="model must be a fitted TopicModel"):
         word_intrusion(object(), coders=["a"])
+
+
+def test_dictionary_hits_units_feed_a_coding_sample():
+    from initiative_lib.corpus.matrix import from_counts
+    from initiative_lib.methods.dictionaries import dictionary_rates
+    from initiative_lib.methods.validation import dictionary_hits
+
+    lex = pd.DataFrame({"category": ["sov", "sov", "open"], "entry": ["sovereign*", "control", "open"]})
+    rows = pd.DataFrame(
+        {"doc_id": ["a", "a", "b"], "seg_no": [1, 2, 1], "n_tokens": [10, 10, 10], "group": ["g", "g", "h"]}
+    )
+    m = from_counts([{"sovereignty": 2, "control": 1}, {"trade": 3}, {"open": 2, "sovereign": 1}], rows)
+    hits = dictionary_hits(m, lex)
+    assert hits[["doc_id", "seg_no", "category", "matches", "terms"]].to_numpy().tolist() == [
+        ["a", 1, "sov", 3, "sovereignty x2; control"],
+        ["b", 1, "sov", 1, "sovereign"],
+        ["b", 1, "open", 2, "open x2"],
+    ]
+    everything = dictionary_hits(m, lex, include_misses=True)
+    assert len(everything) == 6
+    assert everything["predicted"].sum() == 3
+    assert everything["matches"].sum() == dictionary_rates(m, lex)["matches"].sum()
+    sheet = coding_sample(everything, strata=["category", "predicted"], n_per_stratum=5, coders=["a"], random_state=0)
+    assert len(sheet) == 6
+    assert set(sheet.columns) >= {"terms", "group", "predicted", "code_a"}
