@@ -41,7 +41,10 @@ returning a number, or a mapping / Series of numbers (several statistics at
 once, e.g. one dictionary rate per category). Bind whatever else it needs
 (another document's vector, a fitted topic model, group means) in a closure
 or :func:`functools.partial`. It is applied to the target's summed counts and
-to every window.
+to every window. A statistic that compares with a reference built from the
+comparators (a group centroid, a group's mean rates) should leave out the
+document a window comes from: with ``with_source=True`` it receives that
+``doc_id`` as a second argument.
 
 Determinism
 -----------
@@ -72,7 +75,7 @@ WINDOWS: tuple[str, ...] = ("tokens", "segments")
 #: quantiles of the reference distribution reported by :func:`length_matched_baseline`
 QUANTILES: tuple[float, ...] = (0.025, 0.25, 0.5, 0.75, 0.975)
 
-Statistic = Callable[[np.ndarray], Any]
+Statistic = Callable[..., Any]
 
 
 class Baseline(NamedTuple):
@@ -108,8 +111,8 @@ def _values(result: Any) -> dict[str, float]:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(counts: sp.csr_matrix, statistic: Statistic, target_len: int, thin: bool) -> None:
-    _STATE.update(counts=counts, statistic=statistic, target_len=target_len, thin=thin)
+def _init_worker(counts: sp.csr_matrix, statistic: Statistic, target_len: int, thin: bool, with_source: bool) -> None:
+    _STATE.update(counts=counts, statistic=statistic, target_len=target_len, thin=thin, with_source=with_source)
 
 
 def _window_counts(
@@ -125,12 +128,15 @@ def _window_counts(
     return out
 
 
-def _evaluate(specs: list[tuple[int, int, np.random.SeedSequence | None]]) -> list[tuple[int, dict[str, float]]]:
-    counts, statistic, length, thin = (_STATE[k] for k in ("counts", "statistic", "target_len", "thin"))
+def _evaluate(specs: list[tuple[int, int, np.random.SeedSequence | None, str]]) -> list[tuple[int, dict[str, float]]]:
+    counts, statistic, length, thin, with_source = (
+        _STATE[k] for k in ("counts", "statistic", "target_len", "thin", "with_source")
+    )
     out = []
-    for first, n_rows, seed in specs:
+    for first, n_rows, seed, source in specs:
         vec = _window_counts(counts, first, n_rows, seed if thin else None, length)
-        out.append((int(vec.sum()), _values(statistic(vec))))
+        value = statistic(vec, source) if with_source else statistic(vec)
+        out.append((int(vec.sum()), _values(value)))
     return out
 
 
@@ -156,6 +162,7 @@ def length_matched_baseline(
     random_state: int | np.random.Generator | None = None,
     n_jobs: int = 1,
     exclude: object = None,
+    with_source: bool = False,
 ) -> Baseline:
     """Compare a short target with windows of its own length from each comparator.
 
@@ -185,6 +192,13 @@ def length_matched_baseline(
     exclude : boolean row mask, optional
         Rows never used for windows (besides the target's, always excluded),
         e.g. duplicates.
+    with_source : bool
+        Call ``statistic(counts, doc_id)`` with the ``doc_id`` the window
+        comes from (the target's own ``doc_id`` for the target, or
+        ``"target"`` for a row mask spanning several documents). Use it when
+        the statistic compares with something built from the comparators,
+        e.g. a group's centroid, so that a window is never compared with a
+        reference that contains its own document.
 
     Returns
     -------
@@ -240,7 +254,9 @@ def length_matched_baseline(
     if length <= 0:
         msg = "target has no counted tokens in dtm; expected at least one"
         raise ValueError(msg)
-    target_values = _values(statistic(target_vec))
+    target_docs = pd.unique(rows.loc[target_mask, "doc_id"])
+    target_source = str(target_docs[0]) if len(target_docs) == 1 else "target"
+    target_values = _values(statistic(target_vec, target_source) if with_source else statistic(target_vec))
     rng = check_random_state(random_state)
     if "seg_no" in rows.columns:
         order = np.lexsort((rows["seg_no"].to_numpy(), rows["doc_id"].astype(str).to_numpy()))
@@ -274,9 +290,9 @@ def length_matched_baseline(
             j = min(int(u[w] * firsts.size), firsts.size - 1)
             specs.append((comp, w, str(d), int(firsts[j]), int(lens[j]), seeds[w]))
     thin = window == "tokens"
-    work = [(first, n_rows, seed) for _, _, _, first, n_rows, seed in specs]
+    work = [(first, n_rows, seed, d) for _, _, d, first, n_rows, seed in specs]
     if n_jobs == 1 or len(work) < 2:
-        _init_worker(counts, statistic, length, thin)
+        _init_worker(counts, statistic, length, thin, bool(with_source))
         try:
             results = _evaluate(work)
         finally:
@@ -285,7 +301,7 @@ def length_matched_baseline(
         size = max(1, math.ceil(len(work) / (4 * n_jobs)))
         chunks = [work[i : i + size] for i in range(0, len(work), size)]
         with ProcessPoolExecutor(
-            max_workers=n_jobs, initializer=_init_worker, initargs=(counts, statistic, length, thin)
+            max_workers=n_jobs, initializer=_init_worker, initargs=(counts, statistic, length, thin, bool(with_source))
         ) as pool:
             results = [r for part in pool.map(_evaluate, chunks) for r in part]
     records = []

@@ -155,3 +155,17 @@ def test_bad_input_is_refused(kwargs, error, message):
     args = {"target": "t", "statistic": two_stats, **kwargs}
     with pytest.raises(error, match=message.replace("(", r"\(").replace(".", r"\.")):
         length_matched_baseline(m, args.pop("target"), args.pop("statistic"), **args)
+
+
+def test_with_source_passes_the_window_document_for_leave_one_out_references():
+    m = _matrix({"t": [10], "d": [5, 5, 5], "e": [12, 4]}, {"t": "T", "d": "G", "e": "G"})
+    seen = []
+
+    def stat(counts, source):
+        seen.append(source)
+        return float(counts.sum())
+
+    res = length_matched_baseline(m, "t", stat, n_windows=30, random_state=0, with_source=True)
+    assert seen[0] == "t"
+    assert set(seen[1:]) == {"d", "e"}
+    assert seen[1:] == res.windows["doc_id"].tolist()
