@@ -30,8 +30,9 @@ Scores (:func:`score_coding`)
     between coders: Krippendorff's alpha (nominal; computed by the
     ``krippendorff`` package, with an optional bootstrap interval over units),
     Cohen's kappa for every pair of coders and raw percent agreement. A
-    stratified sample gives unbiased precision per stratum; pool strata with
-    the ``weight`` column, or report per stratum (``by``).
+    stratified sample gives unbiased precision per stratum; pooled over strata
+    sampled at different rates, the ``weight`` column (inverse sampling
+    fraction) gives the weighted estimate, reported beside the unweighted one.
 
 Intrusion tests (:func:`word_intrusion`, :func:`topic_intrusion`, :func:`score_intrusion`)
     Chang et al. (2009). *Word intrusion*: each question shows a topic's top
@@ -53,6 +54,9 @@ content analysis tools. *Journal of Open Source Software* 5(55), 2461.
 Chang, J., Boyd-Graber, J., Gerrish, S., Wang, C. and Blei, D. M. (2009).
 Reading tea leaves: how humans interpret topic models. *NIPS* 22.
 Krippendorff, K. (2019). *Content Analysis*, 4th ed., ch. 12. Sage.
+Korn, E. L. and Graubard, B. I. (1998). Confidence intervals for proportions
+with small expected number of positive counts estimated from survey data.
+*Survey Methodology* 24(2), 193-201.
 Cohen, J. (1960). A coefficient of agreement for nominal scales.
 *Educational and Psychological Measurement* 20(1), 37-46.
 """
@@ -476,6 +480,18 @@ def _consensus(codes: np.ndarray, consensus: str, coders: list[str]) -> np.ndarr
     return codes[:, coders.index(consensus)]
 
 
+def _korn_graubard(x_eff: np.ndarray, n_eff: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """Clopper-Pearson bounds at an effective sample size (Korn and Graubard 1998), for weighted shares."""
+    from scipy import stats
+
+    a = 1.0 - ci
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(x_eff > 0, stats.beta.ppf(a / 2, np.maximum(x_eff, 1e-12), n_eff - x_eff + 1), 0.0)
+        high = np.where(x_eff < n_eff, stats.beta.ppf(1 - a / 2, x_eff + 1, np.maximum(n_eff - x_eff, 1e-12)), 1.0)
+    empty = ~(n_eff > 0)
+    return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+
+
 def _proportions(
     scopes: list[tuple[str, np.ndarray]],
     codes: dict[str, np.ndarray],
@@ -483,18 +499,32 @@ def _proportions(
     success: Callable[[np.ndarray], np.ndarray],
     ci: float,
     method: str,
+    weights: np.ndarray,
 ) -> pd.DataFrame:
-    """Per scope and coder: n units in the base (and coded), x of them successes, with intervals."""
+    """Per scope and coder: n units in the base (and coded), x of them successes, with intervals.
+
+    Also the share weighted by the sampling weights, with a Korn-Graubard interval at the
+    Kish effective sample size (equal to the unweighted one when the weights are equal).
+    """
     records = []
     for value, in_scope in scopes:
         for who, c in codes.items():
             units = in_scope & np.isfinite(c) & base(c)
-            records.append((value, who, int(units.sum()), int((units & success(c)).sum())))
-    out = pd.DataFrame(records, columns=["scope", "coder", "n", "x"])
+            hit = units & success(c)
+            w = weights[units]
+            sw, sw2 = float(w.sum()), float((w**2).sum())
+            share_w = float(weights[hit].sum()) / sw if sw > 0 else np.nan
+            n_eff = sw**2 / sw2 if sw2 > 0 else 0.0
+            records.append((value, who, int(units.sum()), int(hit.sum()), share_w, n_eff))
+    out = pd.DataFrame(records, columns=["scope", "coder", "n", "x", "weighted_estimate", "n_effective"])
     low, high = binomial_interval(out["x"].to_numpy(), out["n"].to_numpy(), ci=ci, method=method)
     n = out["n"].to_numpy(dtype=float)
-    out["estimate"] = np.divide(out["x"].to_numpy(dtype=float), n, out=np.full(n.size, np.nan), where=n > 0)
-    out["ci_low"], out["ci_high"] = low, high
+    out.insert(4, "estimate", np.divide(out["x"].to_numpy(dtype=float), n, out=np.full(n.size, np.nan), where=n > 0))
+    out.insert(5, "ci_low", low)
+    out.insert(6, "ci_high", high)
+    n_eff = out["n_effective"].to_numpy(dtype=float)
+    wl, wh = _korn_graubard(np.nan_to_num(out["weighted_estimate"].to_numpy(dtype=float)) * n_eff, n_eff, ci)
+    out["weighted_ci_low"], out["weighted_ci_high"] = wl, wh
     return out
 
 
@@ -538,7 +568,13 @@ def score_coding(
     CodingScores
         ``precision``: ``scope``, ``coder`` (each coder and ``"consensus"``),
         ``n`` (units coded among those the measure flagged), ``x`` (coded 1),
-        ``estimate``, ``ci_low``, ``ci_high``; ``recall``: the same among
+        ``estimate``, ``ci_low``, ``ci_high``, and ``weighted_estimate``,
+        ``n_effective``, ``weighted_ci_low``, ``weighted_ci_high``: the share
+        weighted by the sheet's ``weight`` column (inverse sampling
+        fractions; all 1 without it), which is the estimate for the pooled
+        population when strata were sampled at different rates, with a
+        Clopper-Pearson interval at Kish's effective sample size (Korn and
+        Graubard 1998); ``recall``: the same among
         units coded 1, ``x`` those the measure flagged (needs a
         ``predicted`` column); ``agreement``: ``scope``, ``measure``
         (``krippendorff_alpha``, ``percent_agreement``,
@@ -590,10 +626,11 @@ def score_coding(
     scopes.append(("all", np.ones(len(df), dtype=bool)))
     n_units = len(df)
     flagged = np.ones(n_units, dtype=bool) if "predicted" not in df.columns else df["predicted"].to_numpy() == 1
-    precision = _proportions(scopes, codes, lambda c: flagged, lambda c: c == 1, ci, method)
+    weights = df["weight"].to_numpy(dtype=float) if "weight" in df.columns else np.ones(n_units)
+    precision = _proportions(scopes, codes, lambda c: flagged, lambda c: c == 1, ci, method, weights)
     recall = None
     if "predicted" in df.columns:
-        recall = _proportions(scopes, codes, lambda c: c == 1, lambda c: flagged, ci, method)
+        recall = _proportions(scopes, codes, lambda c: c == 1, lambda c: flagged, ci, method, weights)
     rng = check_random_state(random_state) if n_boot else None
     agreement: list[tuple[object, ...]] = []
     everyone = "+".join(coders)

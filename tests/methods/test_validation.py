@@ -328,3 +328,31 @@ def test_dictionary_hits_units_feed_a_coding_sample():
     sheet = coding_sample(everything, strata=["category", "predicted"], n_per_stratum=5, coders=["a"], random_state=0)
     assert len(sheet) == 6
     assert set(sheet.columns) >= {"terms", "group", "predicted", "code_a"}
+
+
+def test_weighted_precision_recovers_the_population_share_under_unequal_sampling():
+    # stratum A: 1,000 hits, precision 0.9; stratum B: 100 hits, precision 0.2; 100 drawn from each
+    rng = np.random.default_rng(5)
+    truth_a = (rng.random(1000) < 0.9).astype(int)
+    truth_b = (rng.random(100) < 0.2).astype(int)
+    units = pd.DataFrame(
+        {
+            "doc_id": [f"a{i}" for i in range(1000)] + [f"b{i}" for i in range(100)],
+            "seg_no": 1,
+            "stratum": ["A"] * 1000 + ["B"] * 100,
+            "truth": np.concatenate([truth_a, truth_b]),
+        }
+    )
+    sheet = coding_sample(units, strata="stratum", n_per_stratum=100, coders=["c"], random_state=0)
+    sheet["code_c"] = sheet["truth"].astype(str)
+    sc = score_coding(sheet.drop(columns="truth"), by="stratum")
+    row = sc.precision.set_index(["scope", "coder"]).loc[("all", "c")]
+    population = units["truth"].mean()
+    assert row["weighted_ci_low"] <= population <= row["weighted_ci_high"]
+    assert abs(row["weighted_estimate"] - population) < abs(row["estimate"] - population)
+    assert row["n_effective"] < row["n"]
+    # with equal weights the weighted columns equal the exact ones
+    b = sc.precision.set_index(["scope", "coder"]).loc[("B", "c")]
+    assert b["weighted_estimate"] == pytest.approx(b["estimate"])
+    assert b["weighted_ci_low"] == pytest.approx(b["ci_low"])
+    assert b["weighted_ci_high"] == pytest.approx(b["ci_high"])
