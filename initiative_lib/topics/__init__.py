@@ -22,6 +22,7 @@ from initiative_lib.topics.stability import (
     fit_seed_ensemble,
     seed_stability,
     target_topic_intervals,
+    topic_exemplars,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "search_k",
     "seed_stability",
     "target_topic_intervals",
+    "topic_exemplars",
     "topic_mix_table",
     "topic_prevalence",
     "topic_stability",

@@ -23,6 +23,13 @@ shares from a short text.
     similarity at or above ``threshold``), with its top terms. Claims should be
     restricted to topics above a stated threshold.
 
+:func:`topic_exemplars`
+    The rows (segments) with the highest share of each topic, by id, with
+    their share in every run of an ensemble (aligned), so that a label read
+    from FREX terms can be checked against the passages the topic is made
+    of, and one can see whether those passages stay in the topic under other
+    seeds.
+
 :func:`target_topic_intervals`
     For a target text (one document's rows), each run infers the target's
     topic mix (token-weighted mean of its rows' shares, as
@@ -235,6 +242,80 @@ def seed_stability(ensemble: SeedEnsemble, *, threshold: float = 0.5, n_terms: i
     out.insert(1, "terms", out["topic"].map(terms))
     out["threshold"] = float(threshold)
     return out
+
+
+def topic_exemplars(
+    ensemble: SeedEnsemble,
+    *,
+    n: int = 5,
+    min_tokens: int = 20,
+) -> pd.DataFrame:
+    """The ``n`` rows with the highest share of each reference topic, and their shares across runs.
+
+    Parameters
+    ----------
+    ensemble : SeedEnsemble
+    n : int
+        Rows per topic (by the reference run's shares).
+    min_tokens : int
+        Only rows with at least this many modelled tokens (very short rows,
+        title pages or headings, reach extreme shares on a few words).
+
+    Returns
+    -------
+    DataFrame
+        ``topic``, ``rank``, the row ids (``doc_id``, ``seg_no``), the rows'
+        other metadata, ``tokens``, ``share`` (reference run),
+        ``median_share`` and ``min_share`` (over all runs, aligned to the
+        reference topics) and ``top_share`` (share of runs in which the row
+        is among the topic's ``n`` top rows). Ids only: read the passages in
+        your own copy of the texts.
+
+    Examples
+    --------
+    >>> from initiative_lib.datasets import synthetic_dtm
+    >>> dtm, _ = synthetic_dtm(n_docs=30, n_terms=60, k=3, random_state=0)
+    >>> ens = fit_seed_ensemble(dtm, 3, seeds=[0, 1, 2], max_iter=10)
+    >>> ex = topic_exemplars(ens, n=2)
+    >>> ex[["topic", "rank"]].to_numpy().tolist()
+    [[0, 1], [0, 2], [1, 1], [1, 2], [2, 1], [2, 2]]
+    >>> bool((ex["share"] >= ex["median_share"] - 0.2).all())
+    True
+    """
+    if not isinstance(ensemble, SeedEnsemble):
+        msg = f"ensemble must be a SeedEnsemble (from fit_seed_ensemble); got {type(ensemble).__name__}"
+        raise TypeError(msg)
+    n = check_int(n, "n", minimum=1)
+    min_tokens = check_int(min_tokens, "min_tokens", minimum=0)
+    ref = ensemble.reference_model
+    tokens = ref.tokens.to_numpy(dtype=float)
+    eligible = tokens >= min_tokens
+    if not eligible.any():
+        msg = f"no row has at least min_tokens={min_tokens} modelled tokens"
+        raise ValueError(msg)
+    aligned = np.stack(
+        [m.segment_topics.to_numpy()[:, ensemble.permutation(i)] for i, m in enumerate(ensemble.models)]
+    )  # runs x rows x topics
+    masked = np.where(eligible[None, :, None], aligned, -np.inf)
+    n_top = min(n, int(eligible.sum()))
+    # rows in each run's top n of each topic (stable order: share, then row position)
+    top_sets = np.argsort(-masked, axis=1, kind="mergesort")[:, :n_top, :]  # runs x n x topics
+    meta = ref.rows.reset_index(drop=True)
+    ref_pos = ensemble.reference
+    records = []
+    for t_pos, topic in enumerate(ref.topic_term.index):
+        for rank, r in enumerate(top_sets[ref_pos, :, t_pos], start=1):
+            shares = aligned[:, r, t_pos]
+            rec = {"topic": topic, "rank": rank, **meta.iloc[int(r)].to_dict()}
+            rec.update(
+                tokens=float(tokens[r]),
+                share=float(aligned[ref_pos, r, t_pos]),
+                median_share=float(np.median(shares)),
+                min_share=float(shares.min()),
+                top_share=float(np.mean([(top_sets[i, :, t_pos] == r).any() for i in range(len(ensemble.models))])),
+            )
+            records.append(rec)
+    return pd.DataFrame(records)
 
 
 class TargetIntervals(NamedTuple):

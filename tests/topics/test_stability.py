@@ -124,3 +124,20 @@ def test_bad_input_is_refused(planted, ensemble):
         target_topic_intervals(ensemble, one, group="region")
     with pytest.raises(ValueError, match="n_draws must be an int >= 0"):
         target_topic_intervals(ensemble, one, n_draws=-1)
+
+
+def test_topic_exemplars_are_the_top_rows_and_recur_for_planted_topics(ensemble):
+    from initiative_lib.topics.stability import topic_exemplars
+
+    ex = topic_exemplars(ensemble, n=4, min_tokens=10)
+    ref = ensemble.reference_model
+    theta = ref.segment_topics.to_numpy()
+    ok = ref.tokens.to_numpy() >= 10
+    for topic, part in ex.groupby("topic"):
+        best = np.sort(np.where(ok, theta[:, topic], -1))[::-1][:4]
+        assert np.allclose(part.sort_values("rank")["share"].to_numpy(), best)
+    assert (ex["tokens"] >= 10).all()
+    assert ex["top_share"].between(0, 1).all()
+    assert ex["median_share"].median() > 0.8
+    with pytest.raises(ValueError, match="no row has at least min_tokens=100000"):
+        topic_exemplars(ensemble, min_tokens=100_000)
