@@ -315,7 +315,9 @@ def length_matched_baseline(
     for comp in comparators:
         n_docs, n_short = info[comp]
         for name, tv in target_values.items():
-            vals = windows.loc[(windows["comparator"] == comp) & (windows["statistic"] == name), "value"].to_numpy()
+            vals = windows.loc[(windows["comparator"] == comp) & (windows["statistic"] == name), "value"].to_numpy(
+                dtype=float
+            )
             vals = vals[np.isfinite(vals)]
             rec: dict[str, object] = {
                 "comparator": comp,
@@ -337,7 +339,8 @@ def length_matched_baseline(
                 )
             summary_rows.append(rec)
     summary = pd.DataFrame(summary_rows)
-    for col in ["mean", "sd", *[f"q{round(q * 1000):03d}" for q in QUANTILES], "percentile"]:
+    wanted = ["mean", "sd", *[f"q{round(q * 1000):03d}" for q in QUANTILES], "percentile"]
+    for col in [*wanted, "share_below_or_equal", "share_above_or_equal"]:
         if col not in summary.columns:
             summary[col] = np.nan
     return Baseline(summary, windows, length)

@@ -169,3 +169,17 @@ def test_with_source_passes_the_window_document_for_leave_one_out_references():
     assert seen[0] == "t"
     assert set(seen[1:]) == {"d", "e"}
     assert seen[1:] == res.windows["doc_id"].tolist()
+
+
+def test_a_comparator_without_long_enough_documents_is_reported_not_dropped():
+    m = _matrix({"t": [10], "d": [3, 3], "e": [20]}, {"t": "T", "d": "G", "e": "H"})
+    res = length_matched_baseline(m, "t", two_stats, n_windows=10, random_state=0)
+    s = res.summary.set_index(["comparator", "statistic"])
+    assert s.loc[("G", "first"), "n_windows"] == 0
+    assert s.loc[("G", "first"), "n_too_short"] == 1
+    assert np.isnan(s.loc[("G", "first"), "percentile"])
+    assert s.loc[("H", "first"), "n_windows"] == 10
+    only_short = _matrix({"t": [10], "d": [3, 3]}, {"t": "T", "d": "G"})
+    res = length_matched_baseline(only_short, "t", two_stats, n_windows=10, random_state=0)
+    assert {"percentile", "share_below_or_equal", "q500"} <= set(res.summary.columns)
+    assert res.windows.empty
