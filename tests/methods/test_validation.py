@@ -356,3 +356,30 @@ def test_weighted_precision_recovers_the_population_share_under_unequal_sampling
     assert b["weighted_estimate"] == pytest.approx(b["estimate"])
     assert b["weighted_ci_low"] == pytest.approx(b["ci_low"])
     assert b["weighted_ci_high"] == pytest.approx(b["ci_high"])
+
+
+def test_shipped_corpus_crash_test_hits_sheet_with_the_initiative_texts(tmp_path):
+    # the one document that ships as text fills the sheet; the sheet goes to the user's folder only
+    from initiative_lib import load_segments
+    from initiative_lib.corpus.matrix import document_term_matrix
+    from initiative_lib.methods.validation import dictionary_hits
+
+    dtm = document_term_matrix("segment", ngrams="both")
+    hits = dictionary_hits(dtm.select_rows(dtm.rows["group"].isin(["initiative", "declaration"]).to_numpy()))
+    assert (hits["matches"] > 0).all()
+    assert (hits["terms"] != "").all()
+    own = hits[hits["doc_id"] == "wic-initiative-2020"]
+    segs = load_segments()
+    sheet = coding_sample(
+        own,
+        strata="category",
+        n_per_stratum=3,
+        coders=["c1", "c2"],
+        texts=segs,
+        path=tmp_path / "s.csv",
+        random_state=0,
+    )
+    assert sheet["text"].str.len().gt(0).all()
+    assert set(sheet["category"]) == set(own["category"])
+    with pytest.raises(ValueError, match="inside the repository"):
+        coding_sample(own, strata="category", n_per_stratum=1, coders=["c1"], texts=segs, path=REPO_DIR / "s.csv")
