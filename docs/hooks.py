@@ -10,7 +10,9 @@ with a link to its entry.
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +50,17 @@ def modules(stage: str) -> list[str]:
     return sorted(names)
 
 
-def public_names(stage: str) -> list[tuple[str, str]]:
-    """``(name, module where it is defined)`` for every name of the stage's ``__all__``."""
+def public_names(stage: str) -> list[tuple[str, str, str]]:
+    """``(name, module where it is defined, first line of its docstring)`` for the stage's ``__all__``."""
     package = importlib.import_module(f"initiative_lib.{stage}")
     out = []
     for name in getattr(package, "__all__", []):
         obj = getattr(package, name)
-        out.append((name, getattr(obj, "__module__", package.__name__)))
+        doc = (inspect.getdoc(obj) or "").strip().split("\n\n", 1)[0].replace("\n", " ")
+        if inspect.isclass(obj) and obj.__doc__ is None:
+            doc = ""
+        doc = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", doc)  # Sphinx roles to code
+        out.append((name, getattr(obj, "__module__", package.__name__), doc.replace("|", "\\|")))
     return out
 
 
@@ -78,10 +84,10 @@ def api_index() -> str:
         names = public_names(stage)
         if not names:
             continue
-        lines += [f"## {stage}", "", "| name | defined in |", "|---|---|"]
-        for name, module in names:
+        lines += [f"## {stage}", "", "| name | what it does | defined in |", "|---|---|---|"]
+        for name, module, doc in names:
             anchor = f"{module}.{name}"
-            lines.append(f"| [`{name}`]({stage}.md#{anchor}) | `{module}` |")
+            lines.append(f"| [`{name}`]({stage}.md#{anchor}) | {doc} | `{module}` |")
         lines.append("")
     lines += ["## shared", "", *(f"- [`initiative_lib.{m}`](shared.md#initiative_lib.{m})" for m in SHARED), ""]
     return "\n".join(lines)

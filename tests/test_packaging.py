@@ -186,11 +186,28 @@ def test_public_names_are_unique_across_the_package():
 # ---------------------------------------------------------------- the wheel ships the corpus
 @pytest.mark.slow
 def test_installed_wheel_loads_the_shipped_corpus_outside_a_checkout(tmp_path):
-    """Build the wheel, install it into a fresh venv and load the corpus from another folder."""
+    """Build the sdist and from it the wheel, install it into a fresh venv, load the corpus elsewhere."""
+    import shutil
+    import tarfile
+
+    # a copy of the working tree, so the build leaves nothing in the checkout
+    junk = (".*", "__pycache__", "build", "dist", "site", "*.egg-info", "figures", "benchmarks")
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(*junk))
+    sdists = tmp_path / "sdist"
+    code = f"from setuptools import build_meta; print(build_meta.build_sdist({str(sdists)!r}))"
+    name = subprocess.run(
+        [sys.executable, "-c", code], cwd=src, check=True, capture_output=True, text=True
+    ).stdout.split()[-1]
+    with tarfile.open(sdists / name) as tar:
+        members = tar.getnames()
+        assert any(m.endswith("/corpus/LICENCES.md") for m in members)  # MANIFEST.in grafts corpus/
+        tar.extractall(tmp_path / "unpacked", filter="data")
+    (unpacked,) = (tmp_path / "unpacked").iterdir()
     wheels = tmp_path / "wheels"
     # offline: no build isolation (setuptools comes with the test extra), no dependencies fetched
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", wheels, ROOT],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", wheels, unpacked],
         check=True,
         cwd=tmp_path,
     )
