@@ -6,13 +6,17 @@
     python3 tasks.py lint     # ruff check, ruff format --check and mypy only
     python3 tasks.py lab      # open JupyterLab on the notebooks
     python3 tasks.py student DIR   # write the student edition (solutions removed) into DIR
+    python3 tasks.py docs     # build the documentation site into site/ (offline)
+    python3 tasks.py lock     # refresh requirements/*.lock.txt and environment.yml (needs PyPI)
     python3 tasks.py corpus   # rebuild corpus/ from the offline mirror (maintainers; needs ../shared/corpora)
     python3 tasks.py bench    # benchmarks against gensim, tomotopy, scikit-learn (needs the UNGDC mirror)
                               # extra arguments go to benchmarks/run.py, e.g. --repeats 1
 
-The environment is a virtual environment in ``.venv`` with the package
-installed in editable mode with its ``test`` and ``dev`` extras (``bench`` adds
-the ``bench`` extra). It is rebuilt when ``pyproject.toml`` changes. Set ``INITIATIVE_VENV`` to use another folder.
+The environment is a virtual environment in ``.venv``: the exact versions of
+``requirements/dev.lock.txt`` (hash-checked; the runtime dependencies and the ``test``,
+``dev``, ``notebooks`` and ``docs`` extras), then the package in editable mode
+(``bench`` adds the ``bench`` extra, unpinned). It is rebuilt when ``pyproject.toml``
+or the lock changes. Set ``INITIATIVE_VENV`` to use another folder.
 """
 
 from __future__ import annotations
@@ -44,20 +48,128 @@ def _run(*cmd: str | os.PathLike[str], **kw: object) -> None:
     subprocess.run([str(c) for c in cmd], check=True, **kw)
 
 
+LOCK = ROOT / "requirements" / "dev.lock.txt"
+RUNTIME_LOCK = ROOT / "requirements" / "runtime.lock.txt"
+#: what each lock file holds (extras of pyproject.toml on top of the runtime dependencies)
+LOCKS = {LOCK: ("test", "dev", "notebooks", "docs"), RUNTIME_LOCK: ("notebooks",)}
+#: further arguments of each lock's compile: the runtime lock takes the dev lock's versions
+LOCK_CONSTRAINTS = {LOCK: (), RUNTIME_LOCK: ("-c", "requirements/dev.lock.txt")}
+#: Python versions the locks are resolved for (uv's universal resolution: Linux, macOS and Windows)
+LOCK_PYTHON = "3.11"
+
+
+def _env_key() -> str:
+    digest = hashlib.sha256()
+    for path in (ROOT / "pyproject.toml", LOCK):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def ensure_env() -> None:
-    """Create ``.venv`` and install the project unless it is up to date."""
+    """Create ``.venv`` and install the locked versions and the project unless it is up to date.
+
+    Every package comes from ``requirements/dev.lock.txt`` with its hashes checked
+    (``pip --require-hashes``); the project itself is then installed in editable mode
+    without dependencies. The environment is rebuilt when ``pyproject.toml`` or the lock
+    changes.
+    """
     if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may be started by an older Python
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
-    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    want = _env_key()
     if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == want:
         return
     if not PY.exists():
         _say(f"creating the virtual environment {VENV}")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    _run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    _run(PY, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test,dev]")
+    pip = (PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check")
+    _run(*pip, "--require-hashes", "--only-binary", ":all:", "-r", LOCK)
+    _run(*pip, "--no-deps", "-e", ROOT)
     _run(PY, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3")
     STAMP.write_text(want + "\n")
+
+
+def lock() -> None:
+    """Refresh the lock files (newest versions allowed by ``pyproject.toml``) and ``environment.yml``'s pins.
+
+    Runs ``uv pip compile --universal --generate-hashes`` (uv comes with the ``dev``
+    extra) for each lock, then pins the runtime packages of ``environment.yml`` to the
+    versions of ``requirements/runtime.lock.txt``. Review the diff, run
+    ``python3 tasks.py test`` (the environment is rebuilt from the new lock) and commit
+    the three files together.
+    """
+    ensure_env()
+    for path, extras in LOCKS.items():
+        cmd = [PY, "-m", "uv", "pip", "compile", "pyproject.toml", "--universal", "--fork-strategy", "fewest"]
+        cmd += ["--generate-hashes", "--python-version", LOCK_PYTHON]
+        for extra in extras:
+            cmd += ["--extra", extra]
+        cmd += [*LOCK_CONSTRAINTS[path], "--upgrade", "--quiet"]
+        _run(*cmd, "-o", path.relative_to(ROOT).as_posix(), cwd=ROOT)
+    (ROOT / "environment.yml").write_text(environment_yml(), encoding="utf-8")
+    _say("wrote environment.yml")
+
+
+#: the Python of the conda environment (Binder); its versions are the lock's for this Python
+CONDA_PYTHON = "3.12"
+
+
+def _marker_holds(marker: str, python: str) -> bool:
+    """Evaluate the lock's ``python_full_version`` markers; other markers (platforms) do not hold."""
+    ver = tuple(int(p) for p in python.split("."))
+    for clause in filter(None, (c.strip() for c in marker.split(" and "))):
+        name, op, value = clause.split(" ", 2)
+        if name != "python_full_version":
+            return False  # a platform's package: never a direct requirement of the runtime set
+        bound = tuple(int(p) for p in value.strip("'").split("."))
+        ok = {"<": ver < bound, "<=": ver <= bound, ">": ver > bound, ">=": ver >= bound, "==": ver == bound}
+        if not ok[op]:
+            return False
+    return True
+
+
+def locked_versions(path: Path, python: str = CONDA_PYTHON) -> dict[str, str]:
+    """``{name: version}`` of a lock file for one Python version."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line[0] in " #-":
+            continue
+        spec, _, marker = line.rstrip(" \\").partition(";")
+        name, version = spec.strip().split("==")
+        if _marker_holds(marker.strip(), python):
+            out[name.lower()] = version
+    return out
+
+
+def runtime_requirements() -> list[str]:
+    """Names of the runtime dependencies and the ``notebooks`` extra, as pyproject.toml spells them."""
+    import re
+    import tomllib
+
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    reqs = [*meta["dependencies"], *meta["optional-dependencies"]["notebooks"]]
+    return [re.match(r"[A-Za-z0-9_.-]+", r).group(0).lower() for r in reqs]  # type: ignore[union-attr]
+
+
+def environment_yml() -> str:
+    """The text of ``environment.yml``: the runtime set pinned to ``requirements/runtime.lock.txt``."""
+    pins = locked_versions(RUNTIME_LOCK)
+    lines = [
+        "# Conda environment (Binder reads it): the runtime dependencies and the notebooks extra of",
+        "# pyproject.toml, pinned to the versions of requirements/runtime.lock.txt for this Python.",
+        "# Written by `python3 tasks.py lock`; tests/test_packaging.py checks it is in step. Not the",
+        "# test, dev, docs or bench extras: developers use `python3 tasks.py env` (pip, hash-checked lock).",
+        "name: initiative-lib",
+        "channels:",
+        "  - conda-forge",
+        "dependencies:",
+        f"  - python={CONDA_PYTHON}",
+        "  - pip",
+        *(f"  - {name}=={pins[name]}" for name in runtime_requirements()),
+        "  - pip:",
+        "      - -e .",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def notebooks() -> list[Path]:
@@ -134,6 +246,20 @@ def bench(*args: str) -> None:
     _run(PY, ROOT / "benchmarks" / "run.py", *args, cwd=ROOT)
 
 
+SITE = ROOT / "site"
+
+
+def docs() -> None:
+    """Build the documentation site into ``site/`` (git-ignored): offline, warnings as errors.
+
+    MkDocs with mkdocstrings (the API reference from the numpydoc docstrings) and
+    mkdocs-jupyter (the notebooks with their stored outputs, not re-executed: run
+    ``python3 tasks.py main`` first if a notebook changed). Open ``site/index.html``.
+    """
+    ensure_env()
+    _run(PY, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", SITE, cwd=ROOT)
+
+
 def corpus() -> None:
     """Rebuild the corpus folder from the offline mirror."""
     ensure_env()
@@ -151,6 +277,8 @@ if __name__ == "__main__":
         "env": ensure_env,
         "bench": bench,
         "student": student,
+        "lock": lock,
+        "docs": docs,
     }
     takes_args = {"bench", "student"}
     if (

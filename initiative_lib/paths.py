@@ -1,23 +1,34 @@
 """Every path the package uses, resolved in one place.
 
-Each location resolves in three steps: an explicit argument, then an
-environment variable, then the package default. Nothing depends on the
-current working directory.
+Each location resolves in steps: an explicit argument, then an environment
+variable, then the default. Nothing depends on the current working directory.
 
-=====================  ============================  ==================================
+=====================  ============================  =====================================================
 what                   environment variable          default
-=====================  ============================  ==================================
-corpus folder          ``INITIATIVE_CORPUS``         ``<repository>/corpus``
-figures folder         ``INITIATIVE_FIGURES``        ``<repository>/figures``
-download cache         ``INITIATIVE_DATA``           ``$XDG_CACHE_HOME/initiative_lib``
-                                                     (``~/.cache/initiative_lib``)
-=====================  ============================  ==================================
+=====================  ============================  =====================================================
+corpus folder          ``INITIATIVE_CORPUS``         the checkout's ``corpus/`` when the package runs from
+                                                     a checkout, else the copy installed with the package
+                                                     (``initiative_lib/data/corpus``)
+figures folder         ``INITIATIVE_FIGURES``        the checkout's ``figures/``, else ``figures`` in the
+                                                     user data folder
+cache (downloads,      ``INITIATIVE_DATA``           the user cache folder of ``platformdirs``:
+matrices)                                            ``~/.cache/initiative_lib`` (Linux, or
+                                                     ``$XDG_CACHE_HOME``), ``~/Library/Caches/initiative_lib``
+                                                     (macOS), ``%LOCALAPPDATA%\\initiative_lib\\Cache``
+                                                     (Windows)
+=====================  ============================  =====================================================
+
+A checkout is recognised by ``pyproject.toml`` and ``corpus/documents.csv`` next to
+the package folder; an installed wheel has neither (its corpus is package data, copied
+from the repository's ``corpus/`` when the wheel is built, see ``setup.py``).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+import platformdirs
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -35,8 +46,18 @@ CORPUS_ENV = "INITIATIVE_CORPUS"
 FIGURES_ENV = "INITIATIVE_FIGURES"
 CACHE_ENV = "INITIATIVE_DATA"
 
-DEFAULT_CORPUS_DIR = REPO_DIR / "corpus"
-DEFAULT_FIGURES_DIR = REPO_DIR / "figures"
+APP_NAME = "initiative_lib"
+#: the corpus folder of a checkout (the source of truth)
+CHECKOUT_CORPUS_DIR = REPO_DIR / "corpus"
+#: the copy of the corpus inside an installed wheel
+INSTALLED_CORPUS_DIR = DATA_DIR / "corpus"
+#: whether the package runs from a checkout of the repository (editable install or ``PYTHONPATH``)
+IN_CHECKOUT = (REPO_DIR / "pyproject.toml").is_file() and (CHECKOUT_CORPUS_DIR / "documents.csv").is_file()
+
+DEFAULT_CORPUS_DIR = CHECKOUT_CORPUS_DIR if IN_CHECKOUT else INSTALLED_CORPUS_DIR
+DEFAULT_FIGURES_DIR = (
+    REPO_DIR / "figures" if IN_CHECKOUT else Path(platformdirs.user_data_dir(APP_NAME, False)) / "figures"
+)
 
 
 def _resolve(value: str | os.PathLike[str] | None, env: str, default: Path) -> Path:
@@ -49,7 +70,10 @@ def _resolve(value: str | os.PathLike[str] | None, env: str, default: Path) -> P
 
 
 def corpus_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """Return the corpus folder: ``path``, else ``$INITIATIVE_CORPUS``, else the default.
+    """Return the corpus folder.
+
+    In order: ``path``; else ``$INITIATIVE_CORPUS``; else the checkout's ``corpus/`` when
+    the package runs from a checkout; else the copy installed with the package.
 
     Examples
     --------
@@ -66,10 +90,18 @@ def figures_dir(path: str | os.PathLike[str] | None = None) -> Path:
 
 
 def cache_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """Return the download cache: ``path``, else ``$INITIATIVE_DATA``, else the user cache.
+    """Return the cache folder: ``path``, else ``$INITIATIVE_DATA``, else the user cache folder.
 
-    The folder is not created here; code that writes to it creates it.
+    The user cache folder comes from :func:`platformdirs.user_cache_dir` (it honours
+    ``$XDG_CACHE_HOME`` on Linux). The folder is not created here; code that writes to
+    it creates it.
+
+    Examples
+    --------
+    >>> from initiative_lib.paths import cache_dir
+    >>> cache_dir("/tmp/my-cache").name
+    'my-cache'
+    >>> cache_dir().name == "initiative_lib" or "INITIATIVE_DATA" in __import__("os").environ
+    True
     """
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path("~/.cache").expanduser()
-    return _resolve(path, CACHE_ENV, base / "initiative_lib")
+    return _resolve(path, CACHE_ENV, Path(platformdirs.user_cache_dir(APP_NAME, False)))

@@ -380,7 +380,7 @@ def build_corpus(
         The offline mirror (``../shared/corpora``).
     out : path
         The corpus folder to write (``corpus/``); files of the build are
-        replaced, a README.md there is kept.
+        replaced; README.md and LICENCES.md (the datasheet and licence notices) there are kept.
     seeds : path, optional
         Folder of the initiative's news report; default ``<mirror>/../seeds``.
 

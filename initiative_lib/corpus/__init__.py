@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from initiative_lib.corpus.debates import by_country, cyber_share, debate_matrix, load_debate_speeches
 from initiative_lib.corpus.describe import corpus_summary
+from initiative_lib.corpus.export import check_prefix, export_matrix, write_files_atomically
 from initiative_lib.corpus.features import (
     SegmentFeatures,
     atomic_write_bytes,
@@ -38,12 +39,14 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "by_country",
+    "check_prefix",
     "checksum_lines",
     "corpus_summary",
     "csv_text",
     "cyber_share",
     "debate_matrix",
     "document_term_matrix",
+    "export_matrix",
     "features_from_segments",
     "from_counts",
     "load_corpus",
@@ -60,4 +63,5 @@ __all__ = [
     "validate_corpus",
     "verify_checksums",
     "write_features",
+    "write_files_atomically",
 ]

@@ -82,7 +82,7 @@ def checksum_lines(root: Path) -> str:
 
 
 def _data_files(root: Path) -> list[str]:
-    skip = {schema.CHECKSUMS_FILE, "README.md"}
+    skip = {schema.CHECKSUMS_FILE, "README.md", "LICENCES.md"}  # the datasheet and licence notices
     out = []
     for path in root.rglob("*"):
         if path.is_file() and not path.name.startswith("."):

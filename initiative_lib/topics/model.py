@@ -45,9 +45,11 @@ identical numbers whatever the machine's thread settings.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -484,6 +486,29 @@ class TopicModel:
         if by_document:
             return _document_shares(theta, prep.tokens, prep.doc_codes, prep.doc_ids, topics)
         return pd.DataFrame(theta, index=row_index(prep.rows), columns=topics)
+
+    def to_html(
+        self, path: str | os.PathLike[str], *, n_terms: int = 30, n_docs: int = 30, title: str | None = None
+    ) -> Path:
+        """Write an interactive topic explorer: one self-contained HTML file (no network access).
+
+        Topic list, term bars ranked by relevance with a slider for lambda (Sievert and
+        Shirley 2014), the documents of each topic by id and metadata; see
+        :mod:`initiative_lib.topics.explorer`. Returns ``path``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from initiative_lib.datasets import synthetic_dtm
+        >>> dtm, _ = synthetic_dtm(n_docs=10, n_terms=20, k=2, random_state=0)
+        >>> model = fit_topics(dtm, 2, method="nmf", random_state=0)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     model.to_html(f"{tmp}/topics.html").name
+        'topics.html'
+        """
+        from initiative_lib.topics.explorer import write_topic_explorer
+
+        return write_topic_explorer(self, path, n_terms=n_terms, n_docs=n_docs, title=title)
 
 
 def frex_scores(beta: np.ndarray, weight: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
