@@ -96,9 +96,8 @@ def read_document(path: PathLike, *, encoding: str = "utf-8") -> str:
         raise CorpusError(msg) from None
     except UnicodeDecodeError as err:
         hint = " (no byte-order mark, so UTF-8 was expected); pass the file's encoding, e.g. --encoding cp1252"
-        msg = (
-            f"{p}: not valid {codec}: byte {data[err.start]:#04x} at offset {err.start} ({err.reason})"
-            + (hint if encoding == "auto" else "")
+        msg = f"{p}: not valid {codec}: byte {data[err.start]:#04x} at offset {err.start} ({err.reason})" + (
+            hint if encoding == "auto" else ""
         )
         raise CorpusError(msg) from None
     import unicodedata
@@ -349,5 +348,3 @@ def compare(
     finally:
         bar.close()
     return out
-
-

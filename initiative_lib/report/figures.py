@@ -7,6 +7,7 @@ The other figures of a report are the study's (``plots.plot_keyness``,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -66,13 +67,13 @@ def plot_reference_ranges(
             axes = [axes0]
         else:
             fig, arr = new_axes(PAGE_WIDTH, 0.9 + 0.22 * n_lines, ncols=len(panels), sharey=True)
-            axes = list(np.ravel(arr))
+            axes = list(np.ravel(np.asarray(arr, dtype=object)))
     elif isinstance(ax, Axes):
         fig, a = get_axes(ax)
         axes = [a]
     else:
         axes = list(np.ravel(np.asarray(ax, dtype=object)))
-        fig = axes[0].figure
+        fig = cast(Figure, axes[0].figure)
     if len(axes) != len(panels):
         msg = f"ax must hold one axes per panel ({len(panels)}); got {len(axes)}"
         raise ValueError(msg)

@@ -124,13 +124,26 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
             "all documents). Tokens are not independent, so even this is lenient for a short text.",
             "note",
         ),
-        _table(t.keyness[["term", "target_count", "reference_count", "target_rate", "reference_rate", "g2",
-                          "log_ratio", "p_value", "bonferroni"]].head(15)),  # fmt: skip
+        _table(
+            t.keyness[
+                [
+                    "term",
+                    "target_count",
+                    "reference_count",
+                    "target_rate",
+                    "reference_rate",
+                    "g2",
+                    "log_ratio",
+                    "p_value",
+                    "bonferroni",
+                ]
+            ].head(15)
+        ),
         _figure(figures["keyness"], "Keyness against all other documents.", "keyness"),
         _table(
-            t.keyness_groups.groupby("reference", sort=False)
-            .head(6)[["reference", "term", "target_count", "reference_count", "g2", "log_ratio", "p_value",
-                      "bonferroni"]]  # fmt: skip
+            t.keyness_groups.groupby("reference", sort=False).head(6)[
+                ["reference", "term", "target_count", "reference_count", "g2", "log_ratio", "p_value", "bonferroni"]
+            ]
         ),
         _figure(figures["keyness-groups"], "Keyness against each group.", "keyness-groups"),
         "<h2>3. Framing</h2>",
@@ -151,7 +164,8 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
         "<h2>4. Topics</h2>",
         _p(
             f"The study's headline topic model (LDA, K = {t.topic_mix.shape[1]}), fitted to the comparison corpus "
-            "without this document (fitted once and cached by content); the document's mix is inferred with the fitted topics. "
+            "without this document (fitted once and cached by content); the document's mix is inferred with the "
+            "fitted topics. "
             f"Intervals: {N_BOOT_TOPICS:,} bootstrap resamples of the document's segments. "
             f"The model keeps {t.notes['n_kept_topic_tokens']:,} of the document's {n_tokens:,} tokens.",
             "note",
@@ -169,7 +183,9 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
             "note",
         ),
         _table(t.nearest_groups),
-        _figure(figures["nearest-groups"], "Similarity to each group against length-matched windows.", "nearest-groups"),
+        _figure(
+            figures["nearest-groups"], "Similarity to each group against length-matched windows.", "nearest-groups"
+        ),
         _table(t.nearest_documents),
         "<h2>6. Passage alignment</h2>",
         _p(

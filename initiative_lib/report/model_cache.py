@@ -35,16 +35,17 @@ import os
 import tempfile
 import warnings
 from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 import initiative_lib
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.paths import cache_dir
-from initiative_lib.study.specification import AnalysisData, headline_model
-from initiative_lib.study.specification import K as HEADLINE_K
 from initiative_lib.study.specification import METHOD as HEADLINE_METHOD
 from initiative_lib.study.specification import RANDOM_STATE as HEADLINE_SEED
+from initiative_lib.study.specification import AnalysisData, headline_model
+from initiative_lib.study.specification import K as HEADLINE_K
 from initiative_lib.topics.lda import VectorizedLDA
 from initiative_lib.topics.model import TopicModel, prepare_matrix, row_index
 

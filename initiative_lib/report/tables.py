@@ -206,7 +206,8 @@ def report_tables(
     references = [g for g in _groups_in_order(content.rows["group"]) if g != TARGET_LABEL]
     kg = keyness_against_groups(content, TARGET_LABEL, references=references)
     n_tests = kg.groupby("reference", sort=False)["term"].transform("size").to_numpy()
-    kg = kg.assign(bonferroni=[g2 > g2_threshold(0.05, n_tests=int(n)) for g2, n in zip(kg["g2"].abs(), n_tests)])
+    limits = np.array([g2_threshold(0.05, n_tests=int(n)) for n in n_tests])
+    kg = kg.assign(bonferroni=kg["g2"].abs().to_numpy() > limits)
 
     # ------------------------------------------------------------ windows (framing and similarity)
     step("length-matched windows")
@@ -225,9 +226,7 @@ def report_tables(
     rates = dictionary_rates(docs)
     profile_rows = docs.rows.assign(group=docs.rows["group"].astype(object))
     comp_rates = rates[rates["doc_id"].astype(str) != target]
-    by_group = group_rates(
-        comp_rates, profile_rows, n_boot=N_BOOT_GROUPS, ci=CI, random_state=rng
-    )
+    by_group = group_rates(comp_rates, profile_rows, n_boot=N_BOOT_GROUPS, ci=CI, random_state=rng)
     tr = rates[rates["doc_id"].astype(str) == target].reset_index(drop=True)
     low, high = exact_rate_interval(tr["matches"].to_numpy(), tr["n_tokens"].to_numpy(), ci=CI)
     target_profile = pd.DataFrame(
@@ -324,14 +323,18 @@ def report_tables(
     boot_dist = js_distance(
         pd.concat([group_means, pd.DataFrame(boot, columns=mix.columns, index=[f"b{i}" for i in range(len(boot))])])
     ).loc[group_means.index, [f"b{i}" for i in range(len(boot))]]
-    topic_distances = pd.DataFrame(
-        {
-            "group": group_means.index.astype(str),
-            "js_distance": distances.loc[TARGET_LABEL, group_means.index].to_numpy(),
-            "ci_low": boot_dist.quantile(lo_q, axis=1).to_numpy(),
-            "ci_high": boot_dist.quantile(hi_q, axis=1).to_numpy(),
-        }
-    ).sort_values(["js_distance", "group"], kind="mergesort").reset_index(drop=True)
+    topic_distances = (
+        pd.DataFrame(
+            {
+                "group": group_means.index.astype(str),
+                "js_distance": distances.loc[TARGET_LABEL, group_means.index].to_numpy(),
+                "ci_low": boot_dist.quantile(lo_q, axis=1).to_numpy(),
+                "ci_high": boot_dist.quantile(hi_q, axis=1).to_numpy(),
+            }
+        )
+        .sort_values(["js_distance", "group"], kind="mergesort")
+        .reset_index(drop=True)
+    )
     if n_kept < MIN_TOPIC_TOKENS:
         caveats.append(
             f"Too short for topic claims: the topic model keeps {n_kept:,} of the document's tokens, under "
@@ -368,9 +371,7 @@ def report_tables(
             if idx.size:
                 own = doc_level.counts[[doc_row[d] for d in windows.dtm.rows["doc_id"].iloc[idx]]]
                 rest = sp.csr_matrix(np.ones((idx.size, 1))) @ pooled_x[gi] - own  # leave the window's document out
-                cos = np.asarray(
-                    _tfidf_unit(win_counts[idx], idf).multiply(_tfidf_unit(rest, idf)).sum(axis=1)
-                ).ravel()
+                cos = np.asarray(_tfidf_unit(win_counts[idx], idf).multiply(_tfidf_unit(rest, idf)).sum(axis=1)).ravel()
         value = float(group_sim.loc[TARGET_LABEL, g])
         group_records.append(
             {
@@ -389,7 +390,7 @@ def report_tables(
 
     # ------------------------------------------------------------ passages
     step("passages")
-    paragraphs = document_segments(target, corpus_dir=corpus_dir)
+    paragraphs = document_segments(target, corpus_dir=None if corpus_dir is None else str(corpus_dir))
     comparison = content.select_rows(~eng_target)
     aligned = align_passages(paragraphs, comparison, top_n=2, n_shared=4)
     aligned = aligned.join(meta[["title", "issuer", "date"]], on="doc_id")

@@ -32,7 +32,8 @@ def test_english_share_exact():
 
 def test_the_initiative_and_english_pass():
     share, n = english_share(target_text())
-    assert n == 482 and share > MIN_ENGLISH_SHARE
+    assert n == 482
+    assert share > MIN_ENGLISH_SHARE
     assert check_language(target_text()) == "en"
     assert check_language(ENGLISH) == "en"
 
@@ -46,7 +47,7 @@ def test_other_languages_are_refused_with_a_clear_message(text):
 
 def test_override_and_limits():
     assert check_language(FRENCH, language="en") == "en"  # the user vouches for the text
-    with pytest.raises(CorpusError, match="language='fr'.*English only"):
+    with pytest.raises(CorpusError, match=r"language='fr'.*English only"):
         check_language(ENGLISH, language="fr")
     with pytest.raises(CorpusError, match=f"only 5 tokens; the language check needs at least {MIN_CHECK_TOKENS}"):
         check_language("Peace and security for all.")
@@ -56,7 +57,7 @@ def test_override_and_limits():
             check_language(empty, language="en")
 
 
-@given(st.lists(st.sampled_from(sorted(ENGLISH_FUNCTION_WORDS) + ["cyber", "norms", "états"]), max_size=60))
+@given(st.lists(st.sampled_from([*sorted(ENGLISH_FUNCTION_WORDS), "cyber", "norms", "états"]), max_size=60))
 def test_share_is_the_fraction_of_function_words(words):
     share, n = english_share(" ".join(words))
     assert n == len(words)

@@ -43,7 +43,8 @@ def test_cached_model_equals_a_fresh_fit(data, tmp_path):
     with np.load(tmp_path / "models" / f"{key}.npz", allow_pickle=False) as npz:
         assert "components" in npz.files
     meta = json.loads((tmp_path / "models" / f"{key}.json").read_text(encoding="utf-8"))
-    assert meta["key"] == key and set(meta["sha256"]) == set(npz.files)
+    assert meta["key"] == key
+    assert set(meta["sha256"]) == set(npz.files)
 
 
 def test_a_damaged_entry_is_reported_and_refitted(data, tmp_path):

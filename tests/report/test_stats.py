@@ -69,9 +69,11 @@ def test_windows_are_reproducible_and_empty_when_nothing_is_long_enough():
     m = _segments(np.random.default_rng(1))
     a = length_windows(m, 20, random_state=7)
     b = length_windows(m, 20, random_state=7)
-    assert a.dtm.rows.equals(b.dtm.rows) and (a.dtm.counts != b.dtm.counts).nnz == 0
+    assert a.dtm.rows.equals(b.dtm.rows)
+    assert (a.dtm.counts != b.dtm.counts).nnz == 0
     none = length_windows(m, 10**6, random_state=7)
-    assert none.dtm.shape[0] == 0 and set(none.n_eligible.values()) == {0}
+    assert none.dtm.shape[0] == 0
+    assert set(none.n_eligible.values()) == {0}
     with pytest.raises(ValueError, match="length must be an int >= 1"):
         length_windows(m, 0)
 
