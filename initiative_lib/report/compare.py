@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -258,7 +259,9 @@ def compare(
     >>> sorted(p.name for p in folder.glob("*.html"))  # doctest: +SKIP
     ['report.html']
     """
-    from tqdm.auto import tqdm
+    with warnings.catch_warnings():  # tqdm.auto warns in a kernel without ipywidgets, then uses the text bar
+        warnings.simplefilter("ignore")
+        from tqdm.auto import tqdm
 
     if not isinstance(title, str) or not title.strip():
         msg = f"title must be a non-empty string; got {title!r}"
