@@ -12,22 +12,20 @@ from initiative_lib.report.figures import plot_reference_ranges
 from initiative_lib.report.html import render_html
 from initiative_lib.report.language import check_language, english_share
 from initiative_lib.report.model_cache import cached_headline_model, matrix_fingerprint, model_key
-from initiative_lib.report.stats import Windows, exact_rate_interval, length_windows
-from initiative_lib.report.tables import ReportTables, report_tables
+from initiative_lib.report.tables import ReportTables, framing_baseline, report_tables, similarity_baseline
 
 __all__ = [
     "ReportTables",
-    "Windows",
     "cached_headline_model",
     "check_language",
     "compare",
     "english_share",
-    "exact_rate_interval",
-    "length_windows",
+    "framing_baseline",
     "matrix_fingerprint",
     "model_key",
     "plot_reference_ranges",
     "read_document",
     "render_html",
     "report_tables",
+    "similarity_baseline",
 ]

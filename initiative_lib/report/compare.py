@@ -45,8 +45,9 @@ PathLike = str | os.PathLike[str]
 USER_DOC_ID = "user-document"
 #: the environment variable naming the default output folder's parent
 REPORTS_ENV = "INITIATIVE_REPORTS"
-STEPS = ("read", "copy corpus", "add document", "count corpus", "profile", "length-matched windows", "framing",
-         "topic model", "topics", "similarity", "passages", "figures", "write")  # fmt: skip
+STEPS = ("read", "copy corpus", "add document", "count corpus", "profile", "framing", "length-matched framing",
+         "topic model", "topics", "similarity", "length-matched similarity", "passages", "figures",
+         "write")  # fmt: skip
 
 
 def read_document(path: PathLike, *, encoding: str = "utf-8") -> str:

@@ -151,7 +151,8 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
             "Matches of the framing lexicon per 1,000 tokens. This document: exact Poisson (Garwood) "
             f"{CI:.0%} intervals. Groups: mean document rate with a {N_BOOT_GROUPS:,}-resample bootstrap interval. "
             "Windows: the middle 95% of the rates of excerpts of each group as long as this document "
-            "(runs of consecutive segments); 'window_percentile' is where this document's rate falls among them.",
+            "(runs of consecutive segments, methods.length_matched_baseline); 'window_percentile' is where this "
+            "document's rate falls among them.",
             "note",
         ),
         _figure(figures["framing"], "Framing rates: this document and each group.", "framing"),
@@ -177,9 +178,9 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
         "<h2>5. Nearest groups and documents</h2>",
         _p(
             "Cosine similarity of sublinear TF-IDF vectors of content words. Groups are pooled. The windows are "
-            "excerpts of each group as long as this document, compared with the rest of their group (their own "
-            "document left out): a short text is less similar to anything than a long one, and this is the "
-            "baseline for its length.",
+            "excerpts of each group with exactly as many content words as this document, compared with the rest "
+            "of their group (their own document left out): a short text is less similar to anything than a long "
+            "one, and this is the baseline for its length.",
             "note",
         ),
         _table(t.nearest_groups),

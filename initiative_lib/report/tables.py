@@ -29,14 +29,16 @@ import pandas as pd
 import scipy.sparse as sp
 
 from initiative_lib.checks import check_int, check_random_state
+from initiative_lib.constants import PER
 from initiative_lib.corpus.load import CorpusError, open_corpus, text_segments
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.corpus.schema import GROUP_ORDER
+from initiative_lib.methods.baselines import length_matched_baseline
 from initiative_lib.methods.dictionaries import dictionary_rates, group_rates
+from initiative_lib.methods.intervals import poisson_interval
 from initiative_lib.methods.passages import align_passages
 from initiative_lib.methods.similarity import js_distance, tfidf_similarity
 from initiative_lib.report.model_cache import cached_headline_model
-from initiative_lib.report.stats import exact_rate_interval, length_windows, position
 from initiative_lib.study.specification import analysis_data
 from initiative_lib.study.target import g2_threshold, target_keyness, target_phrases, top_content_terms
 from initiative_lib.study.units import content_columns, document_segments, keyness_against_groups, pool_units
@@ -110,6 +112,108 @@ def _idf(counts: sp.csr_matrix) -> np.ndarray:
     n = counts.shape[0]
     df = np.bincount(sp.csr_matrix(counts).indices, minlength=counts.shape[1])
     return np.log((1.0 + n) / (1.0 + df)) + 1.0
+
+
+def _window_summary(b: pd.Series | None) -> dict[str, float | int]:
+    """The columns a report shows of one row of a ``length_matched_baseline`` summary."""
+    if b is None or not int(b["n_windows"]):
+        return {"window_low": np.nan, "window_median": np.nan, "window_high": np.nan,
+                "window_percentile": np.nan, "n_windows": 0}  # fmt: skip
+    return {
+        "window_low": float(b["q025"]),
+        "window_median": float(b["q500"]),
+        "window_high": float(b["q975"]),
+        "window_percentile": 100.0 * float(b["percentile"]),
+        "n_windows": int(b["n_windows"]),
+    }
+
+
+def framing_baseline(
+    segments: DocumentTermMatrix,
+    target: str,
+    *,
+    n_windows: int = N_WINDOWS,
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Framing rates of length-matched windows of each group, with the target's place among them.
+
+    Matches per category are counted once per segment with
+    :func:`~initiative_lib.methods.dictionaries.dictionary_rates` (exactly as
+    for documents: the counts add up over segments); the windows are runs of
+    whole segments (:func:`~initiative_lib.methods.baselines.length_matched_baseline`
+    with ``window="segments"``) over a matrix of those matches and the
+    segment's tokens, so a window's length is its tokens plus its matches, for
+    the target and the windows alike, and its rate is matches per 1,000 of
+    its tokens.
+
+    Returns
+    -------
+    DataFrame
+        The baseline's ``summary``: one row per group (``comparator``) and
+        category (``statistic``).
+    """
+    rates = dictionary_rates(segments)
+    categories = list(dict.fromkeys(rates["category"]))
+    matches = rates["matches"].to_numpy(dtype=np.int64).reshape(segments.shape[0], len(categories))
+    tokens = segments.rows["n_tokens"].to_numpy(dtype=np.int64)
+    counts = sp.csr_matrix(np.column_stack([matches, tokens]))
+    m = DocumentTermMatrix(
+        counts=counts, rows=segments.rows, vocab=pd.Index([*categories, "(tokens)"], dtype=object), level="segment"
+    )
+
+    def framing_rates(c: np.ndarray) -> dict[str, float]:
+        return {cat: PER * float(c[j]) / float(c[-1]) for j, cat in enumerate(categories)}
+
+    return length_matched_baseline(
+        m, target, framing_rates, by="group", n_windows=n_windows, window="segments", random_state=random_state
+    ).summary
+
+
+def similarity_baseline(
+    content: DocumentTermMatrix,
+    pooled: DocumentTermMatrix,
+    target: str,
+    *,
+    n_windows: int = N_WINDOWS,
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Cosine of length-matched windows of each group with their group, their own document left out.
+
+    The statistic is the cosine of sublinear TF-IDF vectors, weighted as
+    :func:`~initiative_lib.methods.tfidf_similarity` weights ``pooled`` (the idf
+    of the pooled groups and the target), between a window and each pooled
+    group; a window's own document is subtracted from its own group first.
+    Windows are exact-length token windows of content words
+    (:func:`~initiative_lib.methods.baselines.length_matched_baseline`, ``window="tokens"``).
+
+    Returns
+    -------
+    DataFrame
+        The baseline's ``summary``; the rows with ``statistic == comparator``
+        compare each group's windows with that group.
+    """
+    idf = _idf(pooled.counts)
+    groups = [str(u) for u in pooled.rows["unit"] if u != TARGET_LABEL]
+    row_of = {str(u): i for i, u in enumerate(pooled.rows["unit"])}
+    pooled_x = pooled.counts.tocsr().astype(np.float64)
+    unit = {g: _tfidf_unit(pooled_x[row_of[g]], idf) for g in groups}
+    docs = content.to_documents()
+    doc_row = {d: i for i, d in enumerate(docs.rows["doc_id"].astype(str))}
+    group_of = dict(zip(docs.rows["doc_id"].astype(str), docs.rows["group"].astype(str), strict=True))
+
+    def cosines(c: np.ndarray, doc_id: str) -> dict[str, float]:
+        x = _tfidf_unit(sp.csr_matrix(np.asarray(c, dtype=np.float64)[None, :]), idf)
+        out = {}
+        for g in groups:
+            ref = unit[g]
+            if group_of.get(doc_id) == g:
+                ref = _tfidf_unit(pooled_x[row_of[g]] - docs.counts[doc_row[doc_id]], idf)
+            out[g] = float(x.multiply(ref).sum())
+        return out
+
+    return length_matched_baseline(
+        content, target, cosines, by="group", n_windows=n_windows, random_state=random_state, with_source=True
+    ).summary
 
 
 def report_tables(
@@ -209,17 +313,6 @@ def report_tables(
     limits = np.array([g2_threshold(0.05, n_tests=int(n)) for n in n_tests])
     kg = kg.assign(bonferroni=kg["g2"].abs().to_numpy() > limits)
 
-    # ------------------------------------------------------------ windows (framing and similarity)
-    step("length-matched windows")
-    comparison_segments = labelled.select_rows(~eng_target)
-    windows = length_windows(comparison_segments, n_tokens, n_windows=n_windows, random_state=rng)
-    short_groups = [g for g in references if windows.n_eligible.get(g, 0) == 0]
-    if short_groups:
-        caveats.append(
-            f"No document of {', '.join(short_groups)} is as long as this document ({n_tokens:,} tokens): "
-            "there is no length-matched baseline for those groups."
-        )
-
     # ------------------------------------------------------------ framing
     step("framing")
     docs = labelled.to_documents()
@@ -228,7 +321,8 @@ def report_tables(
     comp_rates = rates[rates["doc_id"].astype(str) != target]
     by_group = group_rates(comp_rates, profile_rows, n_boot=N_BOOT_GROUPS, ci=CI, random_state=rng)
     tr = rates[rates["doc_id"].astype(str) == target].reset_index(drop=True)
-    low, high = exact_rate_interval(tr["matches"].to_numpy(), tr["n_tokens"].to_numpy(), ci=CI)
+    exact = poisson_interval(tr["matches"].to_numpy(), tr["n_tokens"].to_numpy(), ci=CI)
+    low, high = exact["rate_low"].to_numpy(), exact["rate_high"].to_numpy()
     target_profile = pd.DataFrame(
         {
             "group": TARGET_LABEL,
@@ -247,16 +341,20 @@ def report_tables(
     )
     framing_profile = framing_profile.sort_values(["group", "category"], kind="mergesort").reset_index(drop=True)
     framing_profile["group"] = framing_profile["group"].astype(object)
-    win_rates = dictionary_rates(windows.dtm) if windows.dtm.shape[0] else None
+    step("length-matched framing")
+    baseline = framing_baseline(labelled, target, n_windows=n_windows, random_state=rng)
+    short_groups = sorted(set(baseline.loc[baseline["n_windows"] == 0, "comparator"].astype(str)))
+    if short_groups:
+        caveats.append(
+            f"No document of {', '.join(short_groups)} is as long as this document ({n_tokens:,} tokens): "
+            "there is no length-matched baseline for those groups."
+        )
+    base = baseline.set_index(["statistic", "comparator"])
     records = []
     for _, t in target_profile.iterrows():
         for g in references:
             gr = by_group[(by_group["group"] == g) & (by_group["category"] == t["category"])]
-            w = np.array([], dtype=float)
-            if win_rates is not None:
-                w_idx = np.flatnonzero(windows.dtm.rows["group"].to_numpy() == g)
-                sel = win_rates[win_rates["category"] == t["category"]]
-                w = sel["rate"].to_numpy(dtype=float)[w_idx]
+            b = base.loc[(t["category"], g)] if (t["category"], g) in base.index else None
             records.append(
                 {
                     "category": t["category"],
@@ -268,19 +366,16 @@ def report_tables(
                     "group_rate": float(gr["rate"].iloc[0]) if len(gr) else np.nan,
                     "group_ci_low": float(gr["ci_low"].iloc[0]) if len(gr) else np.nan,
                     "group_ci_high": float(gr["ci_high"].iloc[0]) if len(gr) else np.nan,
-                    "window_low": float(np.quantile(w, (1 - CI) / 2)) if w.size else np.nan,
-                    "window_median": float(np.median(w)) if w.size else np.nan,
-                    "window_high": float(np.quantile(w, 1 - (1 - CI) / 2)) if w.size else np.nan,
-                    "window_percentile": position(float(t["rate"]), w),
-                    "n_windows": int(w.size),
+                    **_window_summary(b),
                 }
             )
     framing = pd.DataFrame(records)
     zero = sorted(target_profile.loc[target_profile["matches"] == 0, "category"].astype(str))
     if zero:
+        upper = float(poisson_interval(0, n_tokens, ci=CI)["rate_high"].iloc[0])
         caveats.append(
             f"No match at all for {', '.join(zero)}: the rate is 0 with an exact 95% upper bound of "
-            f"{float(exact_rate_interval(0, n_tokens)[1]):.2f} per 1,000 tokens, not evidence of absence."
+            f"{upper:.2f} per 1,000 tokens, not evidence of absence."
         )
     if n_tokens < MIN_RATE_TOKENS:
         caveats.append(
@@ -355,23 +450,13 @@ def report_tables(
     units = pd.Series(content.rows["group"].astype(object).to_numpy())
     pooled = pool_units(content, pd.Categorical(units, categories=[TARGET_LABEL, *references], ordered=True))
     group_sim = tfidf_similarity(pooled)
-    idf = _idf(pooled.counts)
-    pooled_x = pooled.counts.tocsr()
-    doc_level = content.select_rows(~eng_target).to_documents()
-    doc_row = {d: i for i, d in enumerate(doc_level.rows["doc_id"].astype(str))}
-    content_cols = pd.Index(labelled.vocab).get_indexer(content.vocab)
-    win_counts = windows.dtm.counts[:, content_cols] if windows.dtm.shape[0] else None
+    step("length-matched similarity")
+    sim_base = similarity_baseline(content, pooled, target, n_windows=n_windows, random_state=rng)
+    sim_base = sim_base[sim_base["statistic"] == sim_base["comparator"]].set_index("comparator")
     group_records = []
     for gi, g in enumerate(pooled.rows["unit"]):
         if g == TARGET_LABEL:
             continue
-        cos = np.array([], dtype=float)
-        if win_counts is not None:
-            idx = np.flatnonzero(windows.dtm.rows["group"].to_numpy() == g)
-            if idx.size:
-                own = doc_level.counts[[doc_row[d] for d in windows.dtm.rows["doc_id"].iloc[idx]]]
-                rest = sp.csr_matrix(np.ones((idx.size, 1))) @ pooled_x[gi] - own  # leave the window's document out
-                cos = np.asarray(_tfidf_unit(win_counts[idx], idf).multiply(_tfidf_unit(rest, idf)).sum(axis=1)).ravel()
         value = float(group_sim.loc[TARGET_LABEL, g])
         group_records.append(
             {
@@ -379,11 +464,7 @@ def report_tables(
                 "n_documents": int(pooled.rows["n_documents"].iloc[gi]),
                 "n_tokens": int(pooled.rows["n_tokens"].iloc[gi]),
                 "cosine": value,
-                "window_low": float(np.quantile(cos, lo_q)) if cos.size else np.nan,
-                "window_median": float(np.median(cos)) if cos.size else np.nan,
-                "window_high": float(np.quantile(cos, hi_q)) if cos.size else np.nan,
-                "window_percentile": position(value, cos),
-                "n_windows": int(cos.size),
+                **_window_summary(sim_base.loc[g] if g in sim_base.index else None),
             }
         )
     nearest_groups = pd.DataFrame(group_records)

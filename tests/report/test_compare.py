@@ -11,17 +11,18 @@ import pandas as pd
 import pytest
 
 from initiative_lib.cli import main
-from initiative_lib.corpus.matrix import document_term_matrix
+from initiative_lib.corpus.matrix import DocumentTermMatrix, document_term_matrix
 from initiative_lib.errors import CorpusError
 from initiative_lib.methods import align_passages, dictionary_rates, js_distance, tfidf_similarity
 from initiative_lib.paths import DEFAULT_CORPUS_DIR
-from initiative_lib.report import compare, read_document, report_tables
+from initiative_lib.report import compare, framing_baseline, read_document, report_tables, similarity_baseline
 from initiative_lib.study import (
     analysis_data,
     content_columns,
     document_segments,
     headline_model,
     keyness_against_groups,
+    pool_units,
     target_keyness,
 )
 from initiative_lib.study.specification import INITIATIVE
@@ -147,8 +148,41 @@ def test_report_tables_on_the_shipped_corpus_equal_the_notebooks_exactly(noteboo
     t = report_tables(notebook["raw"], INITIATIVE, cache=tmp_path, n_windows=20)
     assert t.keyness.drop(columns="bonferroni").equals(notebook["keyness"])
     assert t.topic_mix.loc["target"].equals(notebook["mix"].loc["target"])
-    nearest = t.nearest_groups.set_index("group")["cosine"]
-    assert (nearest.between(0, 1)).all()
+    nearest = t.nearest_groups.set_index("group")
+    assert nearest["cosine"].between(0, 1).all()
+    assert (nearest["n_windows"] == 20).all()
+    assert nearest["window_low"].le(nearest["window_median"]).all()
+    assert nearest["window_median"].le(nearest["window_high"]).all()
+
+
+def test_the_baselines_place_the_target_with_the_study_values(notebook):
+    content = notebook["content"]
+    is_t = content.rows["doc_id"].eq(INITIATIVE).to_numpy()
+    rows = content.rows.assign(group=np.where(is_t, "target", content.rows["group"].astype(object)))
+    labelled = DocumentTermMatrix(counts=content.counts, rows=rows, vocab=content.vocab, level="segment")
+    refs = ["declaration", "strategy", "netmundial"]
+    pooled = pool_units(labelled, pd.Categorical(rows["group"], categories=["target", *refs], ordered=True))
+    sim = similarity_baseline(labelled, pooled, INITIATIVE, n_windows=10, random_state=0)
+    want = tfidf_similarity(pooled).loc["target"]
+    for g in refs:
+        got = sim[(sim["comparator"] == g) & (sim["statistic"] == g)]
+        assert float(got["target_value"].iloc[0]) == pytest.approx(float(want[g]), rel=1e-12)
+        assert int(got["n_windows"].iloc[0]) == 10
+    raw = notebook["raw"]
+    english = raw.select_rows(raw.rows["language"].eq("en").to_numpy())
+    is_t = english.rows["doc_id"].eq(INITIATIVE).to_numpy()
+    seg = DocumentTermMatrix(
+        counts=english.counts,
+        rows=english.rows.assign(group=np.where(is_t, "target", english.rows["group"].astype(object))),
+        vocab=english.vocab,
+        level="segment",
+    )
+    framing = framing_baseline(seg, INITIATIVE, n_windows=10, random_state=0)
+    rates = notebook["rates"]
+    mine = rates[rates["doc_id"] == INITIATIVE].set_index("category")["rate"]
+    got = framing.drop_duplicates("statistic").set_index("statistic")["target_value"]
+    np.testing.assert_allclose(got.reindex(mine.index), mine, rtol=1e-12)
+    assert set(framing["comparator"]) == set(refs)
 
 
 def test_caveats_are_generated_from_the_numbers(report):
