@@ -477,7 +477,7 @@ def report_tables(
     aligned = aligned.join(meta[["title", "issuer", "date"]], on="doc_id")
     aligned.insert(1, "paragraph_start", aligned["paragraph"].map(lambda p: paragraphs.loc[p][:80]))
     if passage_texts:
-        aligned["text"] = _comparison_texts(aligned, corpus_dir)
+        aligned["text"] = _comparison_texts(aligned, corpus_dir, cache)
     if not aligned.empty and passage_texts and aligned["text"].isna().all():
         caveats.append(
             "The comparison segments' texts are not in the cache: run `python -m initiative_lib corpus fetch` "
@@ -514,17 +514,19 @@ def report_tables(
     )
 
 
-def _comparison_texts(aligned: pd.DataFrame, corpus_dir: str | os.PathLike[str] | None) -> list[str | None]:
+def _comparison_texts(
+    aligned: pd.DataFrame, corpus_dir: str | os.PathLike[str] | None, cache: str | os.PathLike[str] | None
+) -> list[str | None]:
     from initiative_lib.build.fetch import read_full_text
 
-    cache: dict[str, list[str] | None] = {}
+    seen: dict[str, list[str] | None] = {}
     out: list[str | None] = []
     for doc_id, seg_no in zip(aligned["doc_id"].astype(str), aligned["seg_no"], strict=True):
-        if doc_id not in cache:
+        if doc_id not in seen:
             try:
-                cache[doc_id] = text_segments(read_full_text(doc_id, corpus_dir=corpus_dir))
+                seen[doc_id] = text_segments(read_full_text(doc_id, cache_dir=cache, corpus_dir=corpus_dir))
             except (CorpusError, OSError):
-                cache[doc_id] = None
-        segs = cache[doc_id]
+                seen[doc_id] = None
+        segs = seen[doc_id]
         out.append(segs[int(seg_no) - 1] if segs is not None and 0 < int(seg_no) <= len(segs) else None)
     return out
