@@ -33,7 +33,7 @@ h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { font-size: 1.25rem; border
      margin-top: 2.2rem; } h3 { font-size: 1.05rem; }
 .sub { color: #555; margin-top: 0; }
 table { border-collapse: collapse; font-family: 'Helvetica Neue', Arial, sans-serif; font-size: 0.8rem;
-        margin: 0.6rem 0 1rem; }
+        margin: 0.6rem 0 1rem; display: block; overflow-x: auto; max-width: 100%; }
 th, td { padding: 0.2rem 0.5rem; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
 th { background: #f4f4f4; } td:first-child, th:first-child { text-align: left; }
 .caveats { background: #fff6e0; border-left: 4px solid #E69F00; padding: 0.5rem 1rem; }
