@@ -95,7 +95,26 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--mirror", default=None, help="copy from this mirror folder instead of the network")
     f.add_argument("--corpus-dir", default=None)
     f.set_defaults(func=_fetch)
+
+    c = sub.add_parser("compare", help="compare a document with the corpus; write a report folder")
+    c.add_argument("file")
+    c.add_argument("--title", required=True)
+    c.add_argument("--date", default=None, help="YYYY-MM-DD")
+    c.add_argument("--encoding", default="utf-8", help="utf-8 (default), auto, or a codec such as cp1252")
+    c.add_argument("--language", default=None, help="en skips the language check")
+    c.add_argument("--out", default=None, help="report folder (default: ./report-<file stem>)")
+    c.add_argument("--corpus-dir", default=None)
+    c.set_defaults(func=_compare)
     return top
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from initiative_lib.report import compare
+
+    out = compare(args.file, title=args.title, date=args.date, encoding=args.encoding, language=args.language,
+                  out_dir=args.out, corpus_dir=args.corpus_dir)  # fmt: skip
+    sys.stdout.write(f"report written to {out / 'report.html'}\n")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

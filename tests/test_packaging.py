@@ -147,9 +147,9 @@ def test_subpackages_re_export_without_clashes_and_flow_one_way():
     import importlib
 
     # the stages in the order data flows; a module may import only from its own stage or earlier ones
-    stages = ["text", "corpus", "methods", "topics", "datasets", "study", "plots"]
+    stages = ["text", "corpus", "methods", "topics", "datasets", "study", "plots", "report"]
     shared = {"checks", "constants", "errors", "paths", "progress"}
-    for sub in ("corpus", "text", "build", "topics", "methods", "study", "plots"):
+    for sub in ("corpus", "text", "build", "topics", "methods", "study", "plots", "report"):
         module = importlib.import_module(f"initiative_lib.{sub}")
         assert module.__all__ == sorted(set(module.__all__)), sub
         assert all(hasattr(module, name) for name in module.__all__), sub
