@@ -70,3 +70,57 @@ def test_no_cell_shows_a_picture_it_does_not_save(notebook):
     for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] == "code" and index not in saving:
             assert not _pngs(cell), f"{notebook.name} cell {index} shows a figure that is not saved"
+
+
+# --- the runner ------------------------------------------------------------------------------------
+
+
+def _tiny_notebook(path: Path, body: str) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+BODY = (
+    "from initiative_lib.progress import progress_bar\ntotal = sum(progress_bar(range(5), desc='demo'))\nprint(total)"
+)
+
+
+@pytest.mark.slow
+def test_runner_two_at_a_time_gives_the_outputs_of_one_at_a_time(tmp_path, monkeypatch):
+    from initiative_lib.notebooks import run_notebooks
+
+    monkeypatch.setenv("INITIATIVE_PROGRESS", "0")
+    one = [_tiny_notebook(tmp_path / f"one-{i}.ipynb", BODY.replace("5", str(5 + i))) for i in range(2)]
+    two = [_tiny_notebook(tmp_path / f"two-{i}.ipynb", BODY.replace("5", str(5 + i))) for i in range(2)]
+    run_notebooks(one, jobs=1)
+    run_notebooks(two, jobs=2)
+    for a, b in zip(one, two, strict=True):
+        assert json.loads(a.read_text())["cells"][0]["outputs"] == json.loads(b.read_text())["cells"][0]["outputs"]
+    stored = json.loads(one[1].read_text())["cells"][0]["outputs"]
+    assert stored == [{"name": "stdout", "output_type": "stream", "text": ["15\n"]}]  # no bar, no timing
+
+
+@pytest.mark.slow
+def test_progress_shows_as_a_widget_in_a_kernel(tmp_path, monkeypatch):
+    from initiative_lib.notebooks import run_notebook
+
+    monkeypatch.delenv("INITIATIVE_PROGRESS", raising=False)
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    path = _tiny_notebook(tmp_path / "bar.ipynb", BODY)
+    run_notebook(path)
+    outputs = json.loads(path.read_text())["cells"][0]["outputs"]
+    kinds = [sorted(o.get("data", {})) for o in outputs]
+    assert ["application/vnd.jupyter.widget-view+json", "text/plain"] in kinds
+    assert outputs[-1]["text"] == ["10\n"]
+
+
+def test_runner_rejects_bad_jobs():
+    from initiative_lib.notebooks import run_notebooks
+
+    with pytest.raises(ValueError, match="jobs must be an int >= 1"):
+        run_notebooks([], jobs=0)
