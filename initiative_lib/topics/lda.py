@@ -63,8 +63,9 @@ UN General Debate paragraphs, 9.7 million non-zeros, see
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import numpy as np
@@ -75,7 +76,7 @@ from threadpoolctl import threadpool_limits
 from initiative_lib.checks import check_int
 from initiative_lib.topics import fused
 
-__all__ = ["VectorizedLDA"]
+__all__ = ["CHUNK_MAPPER", "VectorizedLDA", "chunk_task"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -338,6 +339,43 @@ def _e_step_chunk_fused(
     return gamma, et
 
 
+def chunk_task(
+    chunk: _Chunk,
+    gamma0: np.ndarray,
+    eb_t: np.ndarray,
+    alpha: float,
+    n_iter: int,
+    tol: float,
+    sstats: bool,
+    use_fused: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The E-step of one chunk of rows: its final ``gamma`` and, with ``sstats``, its share of the M-step statistics.
+
+    A top-level function, so that a distributed scheduler
+    (:mod:`initiative_lib.topics.distributed`) can run it on another machine;
+    what it returns depends only on its arguments.
+    """
+    if use_fused:
+        g, et = _e_step_chunk_fused(chunk, gamma0, eb_t, alpha, n_iter, tol)
+        if not sstats:
+            return g, None
+        w = chunk.weights
+        return g, fused.term_sums(w.indptr, w.indices, chunk.data, w.shape[1], et, eb_t, EPS)
+    chunk.load(eb_t)
+    g, et = _e_step_chunk(chunk, gamma0, eb_t, alpha, n_iter, tol)
+    # this chunk's share of S.T[w, k] = sum_d x[d, w] / norm[d, w] * Et[d, k]
+    share = chunk.reweighted(et).T @ et if sstats else None
+    chunk.release()
+    return g, share
+
+
+#: ``(chunks, gamma0 parts, eb_t, settings) -> [(gamma, share), ...]`` in chunk order, run instead of the local
+#: threads while set (by :func:`initiative_lib.topics.distributed.dask_backend`); None: this process
+CHUNK_MAPPER: ContextVar[Callable[..., Iterable[tuple[np.ndarray, np.ndarray | None]]] | None] = ContextVar(
+    "initiative_lda_chunk_mapper", default=None
+)
+
+
 class VectorizedLDA:
     """Latent Dirichlet allocation by batch variational Bayes, vectorised over documents.
 
@@ -499,26 +537,20 @@ class VectorizedLDA:
         use_fused = USE_FUSED and all(chunk.gather is None for _, _, chunk in chunks)
         stats_t = np.zeros_like(eb_t) if sstats else None
 
-        def run(item: tuple[int, int, _Chunk]) -> tuple[np.ndarray, np.ndarray | None]:
-            r0, r1, chunk = item
-            if use_fused:
-                g, et = _e_step_chunk_fused(
-                    chunk, gamma0[r0:r1], eb_t, self.doc_topic_prior_, n_iter, self.mean_change_tol
-                )
-                if not sstats:
-                    return g, None
-                w = chunk.weights
-                return g, fused.term_sums(w.indptr, w.indices, chunk.data, w.shape[1], et, eb_t, EPS)
-            chunk.load(eb_t)
-            g, et = _e_step_chunk(chunk, gamma0[r0:r1], eb_t, self.doc_topic_prior_, n_iter, self.mean_change_tol)
-            # this chunk's share of S.T[w, k] = sum_d x[d, w] / norm[d, w] * Et[d, k]
-            share = chunk.reweighted(et).T @ et if sstats else None
-            chunk.release()
-            return g, share
+        settings = (self.doc_topic_prior_, n_iter, self.mean_change_tol, sstats, use_fused)
+        mapper = CHUNK_MAPPER.get()
+        if mapper is None:
 
+            def run(item: tuple[int, int, _Chunk]) -> tuple[np.ndarray, np.ndarray | None]:
+                r0, r1, chunk = item
+                return chunk_task(chunk, gamma0[r0:r1], eb_t, *settings)
+
+            outcomes = _in_order(run, chunks, self.n_jobs)
+        else:
+            outcomes = iter(mapper([c for _, _, c in chunks], [gamma0[r0:r1] for r0, r1, _ in chunks], eb_t, settings))
         # chunks are independent; their shares are added in chunk order whatever the
-        # number of threads, so the sums (and the fit) are the same to the last bit
-        for (r0, r1, _), (g, share) in zip(chunks, _in_order(run, chunks, self.n_jobs), strict=True):
+        # number of threads or workers, so the sums (and the fit) are the same to the last bit
+        for (r0, r1, _), (g, share) in zip(chunks, outcomes, strict=True):
             gamma[r0:r1] = g
             if stats_t is not None:
                 stats_t += share
