@@ -370,7 +370,8 @@ def chunk_task(
 
 
 #: ``(chunks, gamma0 parts, eb_t, settings) -> [(gamma, share), ...]`` in chunk order, run instead of the local
-#: threads while set (by :func:`initiative_lib.topics.distributed.dask_backend`); None: this process
+#: threads while set (by :func:`initiative_lib.topics.distributed.dask_backend`); None: this process. A share may
+#: be None when a later one holds the sum, from zero and in chunk order, of the shares before it.
 CHUNK_MAPPER: ContextVar[Callable[..., Iterable[tuple[np.ndarray, np.ndarray | None]]] | None] = ContextVar(
     "initiative_lda_chunk_mapper", default=None
 )
@@ -552,7 +553,7 @@ class VectorizedLDA:
         # number of threads or workers, so the sums (and the fit) are the same to the last bit
         for (r0, r1, _), (g, share) in zip(chunks, outcomes, strict=True):
             gamma[r0:r1] = g
-            if stats_t is not None:
+            if stats_t is not None and share is not None:  # a mapper may return the chunks' sum with the last
                 stats_t += share
         if stats_t is None:
             return gamma, None
