@@ -208,6 +208,7 @@ def test() -> int:
             "PYTHONHASHSEED": "0",
             "INITIATIVE_FIGURES": regenerated,
             "INITIATIVE_REGENERATED_FIGURES": regenerated,
+            "INITIATIVE_PROGRESS": "0",  # no progress bars in the notebooks' outputs compared by nbval
         }
         env.pop("MPLBACKEND", None)  # notebooks use the inline backend, as in JupyterLab
         cmd = [str(PY), "-m", "pytest", "-p", "no:cacheprovider"]

@@ -24,6 +24,7 @@ from initiative_lib.plots.style import (
     COLUMN_WIDTH,
     PAGE_WIDTH,
     PALETTE,
+    as_written,
     attach_data,
     figure_style,
     get_axes,
@@ -94,7 +95,7 @@ def plot_similarity_heatmap(
             msg = f"linkage must have shape ({len(sim_df) - 1}, 4) for {len(sim_df)} labels; got {z.shape}"
             raise ValueError(msg)
         order = hierarchy.leaves_list(z)
-    data = sim_df.iloc[order, order]
+    data = as_written(sim_df.iloc[order, order])
     n = len(data)
     with figure_style():
         size = min(PAGE_WIDTH, max(COLUMN_WIDTH, 0.18 * n + 1.5))
@@ -182,7 +183,7 @@ def plot_keyness(
     df = keyness_df.sort_values([measure, "term"], ascending=[False, True], kind="mergesort")
     top = df[df[measure] > 0].head(n).assign(side=labels[0])
     bottom = df[df[measure] < 0].tail(n).assign(side=labels[1])
-    shown = pd.concat([top, bottom], ignore_index=True)
+    shown = as_written(pd.concat([top, bottom], ignore_index=True))
     if shown.empty:
         msg = f"keyness_df has no non-zero values in column {measure!r}; nothing to plot"
         raise ValueError(msg)
@@ -253,7 +254,7 @@ def plot_dictionary_profile(
         "group_rates_df",
         "the output of group_rates()",
     )
-    df = group_rates_df
+    df = as_written(group_rates_df)
     categories = list(dict.fromkeys(df["category"]))
     groups = list(dict.fromkeys(df[by]))
     colors = _colors(groups)
@@ -345,6 +346,7 @@ def plot_map(
     """
     needed = [x, y] + ([label_col] if label_col else [])
     require_columns(coords_df, needed, "coords_df", f"coordinates in columns {needed}")
+    coords_df = as_written(coords_df)
     use_hue = hue is not None and hue in coords_df.columns
     with figure_style():
         own = ax is None
@@ -365,6 +367,7 @@ def plot_map(
         ax.axvline(0, color=PALETTE[7], linewidth=0.4, alpha=0.5)
         xlabel, ylabel = x, y
         if inertia is not None and {"dimension", "share"} <= set(inertia.columns):
+            inertia = as_written(inertia)
             shares = dict(zip(inertia["dimension"], inertia["share"], strict=True))
             for axis, col in (("x", x), ("y", y)):
                 digits = col[3:] if col.startswith("dim") else ""
@@ -422,7 +425,7 @@ def plot_scaling(
     >>> plt.close(fig)
     """
     require_columns(theta_df, [label_col, x], "theta_df", f"columns {[label_col, x]} (e.g. wordfish().documents)")
-    df = theta_df.dropna(subset=[x]).sort_values([x, label_col], kind="mergesort").reset_index(drop=True)
+    df = as_written(theta_df.dropna(subset=[x]).sort_values([x, label_col], kind="mergesort").reset_index(drop=True))
     if df.empty:
         msg = f"theta_df has no non-missing values in column {x!r}; nothing to plot"
         raise ValueError(msg)
@@ -513,8 +516,8 @@ def plot_framing_map(
     ['document', 'document', 'group mean', 'group mean']
     >>> plt.close(fig)
     """
-    merged = with_groups(coords, rows, by)
-    means = group_means(coords, rows, by)
+    merged = as_written(with_groups(coords, rows, by))
+    means = as_written(group_means(coords, rows, by))
     groups = list(means[by])
     colors = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
     names = list(axes)
@@ -627,7 +630,7 @@ def plot_keyness_panels(
         top = d[d[measure] > 0].head(n).assign(side=target_label)
         bottom = d[d[measure] < 0].tail(n).assign(side="reference")
         shown.append(pd.concat([top, bottom]))
-    data = pd.concat(shown, ignore_index=True)
+    data = as_written(pd.concat(shown, ignore_index=True))
     with figure_style():
         width = min(PAGE_WIDTH, COLUMN_WIDTH * 0.75 * len(refs) + 0.6)
         fig, axes_ = new_axes(width, 0.17 * 2 * n + 1.0, ncols=len(refs), squeeze=False)

@@ -8,7 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from initiative_lib.corpus.schema import GROUP_ORDER
-from initiative_lib.plots.style import COLUMN_WIDTH, PAGE_WIDTH, PALETTE, attach_data, get_axes
+from initiative_lib.plots.style import COLUMN_WIDTH, PAGE_WIDTH, PALETTE, as_written, attach_data, get_axes
 
 
 def _groups(docs: pd.DataFrame) -> list[str]:
@@ -60,6 +60,7 @@ def plot_lengths(docs: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     >>> plot_lengths(docs).axes[0].get_xscale()
     'log'
     """
+    docs = as_written(docs)
     fig, ax = get_axes(ax, COLUMN_WIDTH, 2.2)
     groups = _groups(docs)
     colours = group_colours(groups)

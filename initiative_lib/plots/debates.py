@@ -7,7 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from initiative_lib.errors import require_columns
-from initiative_lib.plots.style import PAGE_WIDTH, PALETTE, attach_data, get_axes
+from initiative_lib.plots.style import PAGE_WIDTH, PALETTE, as_written, attach_data, get_axes
 
 
 def plot_cyber_share(table: pd.DataFrame, *, by: str | None = None, ax: Axes | None = None) -> Figure:
@@ -28,6 +28,7 @@ def plot_cyber_share(table: pd.DataFrame, *, by: str | None = None, ax: Axes | N
     'paragraphs on cyberspace or ICT (%)'
     """
     require_columns(table, ["year", "share", *([by] if by else [])], "table", "the output of cyber_share()")
+    table = as_written(table)
     fig, ax = get_axes(ax, PAGE_WIDTH * 0.62, 2.4)
     groups = [None] if by is None else list(pd.unique(table[by]))
     for i, group in enumerate(groups):

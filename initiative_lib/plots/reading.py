@@ -6,7 +6,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from initiative_lib.plots.style import COLUMN_WIDTH, PALETTE, attach_data, figure_style, get_axes
+from initiative_lib.plots.style import COLUMN_WIDTH, PALETTE, as_written, attach_data, figure_style, get_axes
 
 #: colour map of the parts heat map
 PARTS_CMAP = "Blues"
@@ -50,6 +50,7 @@ def plot_parts(parts: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     if not categories:
         msg = "parts has no score columns between 'n_tokens' and 'total'; expected the output of assign_parts()"
         raise ValueError(msg)
+    parts = as_written(parts)
     values = parts[categories].to_numpy(dtype=float)
     n_rows, n_cols = values.shape
     vmax = max(float(values.max()), 1.0)

@@ -7,7 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from initiative_lib.plots.corpus import group_colours
-from initiative_lib.plots.style import PAGE_WIDTH, attach_data, get_axes
+from initiative_lib.plots.style import PAGE_WIDTH, as_written, attach_data, get_axes
 
 
 def plot_robustness(table: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
@@ -31,6 +31,7 @@ def plot_robustness(table: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     if "specification" not in table.columns or not groups:
         msg = f"table needs 'specification' and 'js_<group>' columns; got {list(table.columns)}"
         raise ValueError(msg)
+    table = as_written(table)
     fig, ax = get_axes(ax, PAGE_WIDTH * 0.6, 0.28 * len(table) + 0.9)
     colours = group_colours(groups)
     positions = range(len(table))

@@ -1,23 +1,29 @@
 """Figure conventions: palette, sizes, and the one function that writes figures.
 
-Plot functions elsewhere in the package take ``ax=None``, draw, attach the
-numbers they plotted with :func:`attach_data`, and return the figure. Only
-:func:`save_figure` writes files: a PDF, a 300 dpi PNG and the plotted numbers
-as CSV, with no timestamps or other run-dependent bytes, so that a second run
-gives identical files. Nothing here changes matplotlib's global state; use
-:func:`figure_style` as a context manager for the package's look.
+Plot functions elsewhere in the package take ``ax=None``, round the numbers
+they plot with :func:`as_written` (the values the CSV will hold), draw from
+those, attach them with :func:`attach_data`, and return the figure; so the
+PDF and PNG follow from the CSV alone. Only :func:`save_figure` writes files:
+a PDF, a 300 dpi PNG and the plotted numbers as CSV, with no timestamps or
+other run-dependent bytes, all three or none. Nothing here changes
+matplotlib's global state; use :func:`figure_style` as a context manager for
+the package's look.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from cycler import cycler
 from matplotlib.axes import Axes
@@ -31,6 +37,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 COLUMN_WIDTH = 3.5
 PAGE_WIDTH = 7.2
 DPI = 300
+#: how floats are written to a figure's CSV; figures are drawn from values rounded so
+FLOAT_FORMAT = "%.6g"
 _DATA_ATTR = "_initiative_plotted_data"
 
 STYLE = {
@@ -60,9 +68,21 @@ def figure_style() -> Iterator[None]:
     >>> with figure_style():
     ...     fig, ax = new_axes()
     >>> plt.close(fig)
+
+    Notes
+    -----
+    Interactive mode is not part of the style: whatever it is at the end of
+    the block is kept. When the first figure of a session is made inside the
+    block, the backend is loaded there, and the inline backend of a Jupyter
+    kernel then turns interactive mode on; were that undone with the style,
+    later figures would not be shown below their cells.
     """
     with mpl.rc_context(cast(Any, STYLE)):
-        yield
+        try:
+            yield
+        finally:
+            interactive = mpl.is_interactive()
+    mpl.interactive(interactive)
 
 
 def new_axes(width: float = COLUMN_WIDTH, height: float | None = None, **subplots: object) -> tuple[Figure, Axes]:
@@ -79,9 +99,43 @@ def get_axes(ax: Axes | None, width: float = COLUMN_WIDTH, height: float | None 
     return cast(Figure, ax.figure), ax
 
 
+def as_written(data: pd.DataFrame) -> pd.DataFrame:
+    """Return ``data`` with every float rounded as :func:`save_figure` writes it to CSV.
+
+    Floats are written with :data:`FLOAT_FORMAT` (6 significant digits); this
+    returns a copy holding exactly the values read back from that text, so a
+    figure drawn from it follows from its CSV alone. Other columns are
+    unchanged; float index and column labels are left alone. Rounding twice
+    changes nothing.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"term": ["a", "b"], "n": [3, 4], "share": [0.123456789, 2 / 3]})
+    >>> as_written(df)["share"].tolist()
+    [0.123457, 0.666667]
+    >>> as_written(df).equals(as_written(as_written(df)))
+    True
+    """
+    if not isinstance(data, pd.DataFrame):
+        msg = f"data must be a pandas DataFrame; got {type(data).__name__}"
+        raise TypeError(msg)
+    out = data.copy()
+    for j in range(out.shape[1]):
+        column = out.iloc[:, j]
+        if pd.api.types.is_float_dtype(column.dtype):
+            values = column.to_numpy(dtype=float, na_value=np.nan)
+            text = np.char.mod(FLOAT_FORMAT, values)
+            out.isetitem(j, pd.Series(text.astype(float), index=out.index, dtype=column.dtype))
+    return out
+
+
 def attach_data(fig: Figure, data: pd.DataFrame) -> Figure:
-    """Attach the numbers a figure shows, for :func:`save_figure` to write as CSV."""
-    setattr(fig, _DATA_ATTR, data)
+    """Attach the numbers a figure shows, for :func:`save_figure` to write as CSV.
+
+    The data are stored as :func:`as_written` rounds them; plot functions
+    draw from those same rounded values.
+    """
+    setattr(fig, _DATA_ATTR, as_written(data))
     return fig
 
 
@@ -90,14 +144,101 @@ def plotted_data(fig: Figure) -> pd.DataFrame | None:
     return getattr(fig, _DATA_ATTR, None)
 
 
+def _render(fig: Figure, data: pd.DataFrame) -> dict[str, bytes]:
+    pdf, png = io.BytesIO(), io.BytesIO()
+    fig.savefig(
+        pdf,
+        format="pdf",
+        metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": "initiative_lib"},
+    )
+    fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+    csv = data.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT).encode("utf-8")
+    return {"pdf": pdf.getvalue(), "png": png.getvalue(), "csv": csv}
+
+
+def _check_replaceable(path: Path) -> None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        msg = f"cannot write figure file {path}: it exists and is not a regular file; nothing was written"
+        raise IsADirectoryError(msg) if stat.S_ISDIR(st.st_mode) else OSError(msg)
+    if not (st.st_mode & stat.S_IWUSR) or not os.access(path, os.W_OK):
+        msg = f"cannot write figure file {path}: it is read-only; nothing was written"
+        raise PermissionError(msg)
+
+
+def _write_all(contents: dict[Path, bytes]) -> None:
+    """Write every file or none: temporary files first, then renames, undone on failure."""
+    for path in contents:
+        _check_replaceable(path)
+    temps: dict[Path, Path] = {}
+    backups: dict[Path, Path] = {}
+    placed: list[Path] = []
+    try:
+        for path, payload in contents.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps[path] = Path(tmp)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+            os.chmod(tmp, 0o644)
+        for path in contents:
+            if path.exists():
+                fd, backup_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent)
+                os.close(fd)
+                try:
+                    os.replace(path, backup_name)
+                except BaseException:
+                    Path(backup_name).unlink()
+                    raise
+                backups[path] = Path(backup_name)
+            os.replace(temps[path], path)
+            del temps[path]
+            placed.append(path)
+    except BaseException:
+        for path in placed:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for path, backup in backups.items():
+            with contextlib.suppress(OSError):
+                os.replace(backup, path)
+        for leftover in temps.values():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
+    for backup in backups.values():
+        with contextlib.suppress(OSError):
+            backup.unlink()
+
+
+def _inline_kernel() -> bool:
+    """True inside a Jupyter kernel whose matplotlib backend is the inline one."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebook extras
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel") and "inline" in str(mpl.get_backend()).lower()
+
+
+def _show_png(fig: Figure, png: bytes) -> None:
+    from IPython.display import Image, display
+
+    width = int.from_bytes(png[16:20], "big")  # IHDR: the PNG's width in pixels
+    display(Image(data=png, format="png", width=round(width * 100 / DPI)))
+    plt.close(fig)
+
+
 def save_figure(
     fig: Figure,
     name: str,
     *,
     data: pd.DataFrame | None = None,
     directory: str | os.PathLike[str] | None = None,
+    show: bool | None = None,
 ) -> dict[str, Path]:
-    """Write ``name.pdf``, ``name.png`` (300 dpi) and ``name.csv`` reproducibly.
+    """Write ``name.pdf``, ``name.png`` (300 dpi) and ``name.csv`` reproducibly, all three or none.
 
     Parameters
     ----------
@@ -106,8 +247,14 @@ def save_figure(
         File stem, letters, digits, ``-`` and ``_`` only.
     data : DataFrame, optional
         The plotted numbers; by default those attached with :func:`attach_data`.
+        Floats are written with :data:`FLOAT_FORMAT`.
     directory : path, optional
         Target folder; else ``$INITIATIVE_FIGURES``, else ``figures/`` in the repository.
+    show : bool or None
+        Display the written PNG below the running cell and close ``fig`` in
+        pyplot (so it is not shown twice). ``None`` (default): only in a
+        Jupyter kernel with the inline backend, so that a notebook shows
+        exactly the committed image, at 100 pixels per inch.
 
     Returns
     -------
@@ -118,22 +265,47 @@ def save_figure(
     ------
     ValueError
         If ``name`` is not a plain file stem or no data is given or attached.
+    PermissionError
+        If one of the three files exists read-only; then none is written.
+    OSError
+        If any write fails; the files that were there before are put back.
+
+    Notes
+    -----
+    The three files are rendered in memory, written to temporary files in the
+    target folder and renamed into place; if any step fails, the renames done
+    so far are undone, so a PDF never sits beside an older PNG and CSV.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with figure_style():
+    ...     fig, ax = new_axes()
+    >>> _ = ax.plot([0, 1], [0.5, 0.25])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = save_figure(fig, "demo", data=pd.DataFrame({"x": [0, 1], "y": [0.5, 0.25]}),
+    ...                         directory=folder, show=False)
+    ...     print(paths["csv"].read_text(), end="")
+    x,y
+    0,0.5
+    1,0.25
+    >>> plt.close(fig)
     """
     if not name or not all(c.isalnum() or c in "-_" for c in name):
         msg = f"figure name must use letters, digits, '-' or '_' only; got {name!r}"
         raise ValueError(msg)
+    if show is not None and not isinstance(show, bool):
+        msg = f"show must be True, False or None (only in a Jupyter kernel); got {show!r}"
+        raise TypeError(msg)
     data = plotted_data(fig) if data is None else data
     if data is None:
         msg = f"figure {name!r} has no plotted data: pass data= or call attach_data() in the plot function"
         raise ValueError(msg)
     out = figures_dir(directory)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"pdf": out / f"{name}.pdf", "png": out / f"{name}.png", "csv": out / f"{name}.csv"}
-    fig.savefig(
-        paths["pdf"],
-        format="pdf",
-        metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": "initiative_lib"},
-    )
-    fig.savefig(paths["png"], format="png", dpi=DPI, metadata={"Software": None})
-    data.to_csv(paths["csv"], index=False, lineterminator="\n", float_format="%.6g")
+    paths = {kind: out / f"{name}.{kind}" for kind in ("pdf", "png", "csv")}
+    rendered = _render(fig, data)
+    _write_all({paths[kind]: payload for kind, payload in rendered.items()})
+    if show or (show is None and _inline_kernel()):
+        _show_png(fig, rendered["png"])
     return paths

@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from initiative_lib.plots.style import PAGE_WIDTH, PALETTE, attach_data, figure_style
+from initiative_lib.plots.style import PAGE_WIDTH, PALETTE, as_written, attach_data, figure_style
 from initiative_lib.topics.model import TopicModel
 
 #: panel order and axis labels of :func:`plot_k_diagnostics`
@@ -86,6 +86,7 @@ def plot_k_diagnostics(search_df: pd.DataFrame, *, ax: Axes | Sequence[Axes] | n
     if not metrics:
         msg = "search_df has no rows to plot"
         raise ValueError(msg)
+    search_df = as_written(search_df)
     with figure_style():
         if ax is None:
             ncols = min(len(metrics), 3)
@@ -100,7 +101,7 @@ def plot_k_diagnostics(search_df: pd.DataFrame, *, ax: Axes | Sequence[Axes] | n
         parts = []
         for a, metric in zip(axes, metrics, strict=False):
             d = search_df[search_df["metric"] == metric].sort_values(["k", "seed"])
-            mean = d.groupby("k", sort=True)["value"].mean()
+            mean = as_written(d.groupby("k", sort=True)[["value"]].mean())["value"]
             a.scatter(d["k"], d["value"], s=8, color="0.6", zorder=2, label="seeds")
             a.plot(mean.index, mean.to_numpy(), marker="o", ms=3, color=PALETTE[0], zorder=3, label="mean")
             a.set_xlabel("Number of topics (K)")
@@ -167,7 +168,7 @@ def plot_top_terms(
         msg = f"topics must be a non-empty list of the model's topics 0..{model.k - 1}; got {topics!r}"
         raise ValueError(msg)
     tt = model.top_terms(n, by=by)
-    tt = tt[tt["topic"].isin(topics)].reset_index(drop=True)
+    tt = as_written(tt[tt["topic"].isin(topics)].reset_index(drop=True))
     with figure_style():
         if ax is None:
             ncols = min(5, len(topics))
@@ -236,6 +237,7 @@ def plot_prevalence(
     if not isinstance(prev_df, pd.DataFrame) or not need <= set(prev_df.columns) or prev_df.empty:
         msg = f"prev_df must be a non-empty topic_prevalence() DataFrame with columns {sorted(need)}"
         raise ValueError(msg)
+    prev_df = as_written(prev_df)
     topics = list(pd.unique(prev_df["topic"]))
     cats = [str(c) for c in pd.unique(prev_df["category"])]
     ncols = min(5, len(topics))
@@ -318,6 +320,7 @@ def plot_topic_mix(
     if not isinstance(shares_df, pd.DataFrame) or shares_df.empty:
         msg = "shares_df must be a non-empty DataFrame (rows = series, columns = topics)"
         raise ValueError(msg)
+    shares_df = as_written(shares_df)
     topics = list(shares_df.columns)
     with figure_style():
         fig, a = (

@@ -26,6 +26,7 @@ from initiative_lib.checks import check_int
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.methods.preprocess import PreprocessConfig
 from initiative_lib.methods.similarity import js_distance
+from initiative_lib.progress import progress_bar
 from initiative_lib.study.specification import (
     INITIATIVE,
     METHOD,
@@ -127,6 +128,7 @@ def robustness_table(
     raw: DocumentTermMatrix,
     target: str = INITIATIVE,
     n_jobs: int = 1,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Run every specification and tabulate the target's findings under each.
 
@@ -142,6 +144,8 @@ def robustness_table(
     target : str
         The ``doc_id`` of the target document (default: the initiative).
     n_jobs : int, default=1
+    progress : bool or None
+        A progress bar counting the fits (see :func:`initiative_lib.progress.want_progress`).
 
     Returns
     -------
@@ -158,7 +162,8 @@ def robustness_table(
         run = map if pool is None else pool.map
         data = dict(zip(configs, run(_prepare, [(c, raw, target) for c in configs.values()]), strict=True))
         spec_data = [data[_config_key(spec.config)] for spec in specs]
-        models = list(run(_fit, list(zip(specs, spec_data, strict=True))))
+        fits = run(_fit, list(zip(specs, spec_data, strict=True)))
+        models = list(progress_bar(fits, total=len(specs), desc="robustness fits", progress=progress))
     results = list(zip(specs, models, spec_data, strict=True))
     headline = results[0][1]
     rows = [_summarise(spec, data, model, headline) for spec, model, data in results]

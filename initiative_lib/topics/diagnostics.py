@@ -39,9 +39,8 @@ with top terms ``w_1, ..., w_n`` in rank order:
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -49,6 +48,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 from threadpoolctl import threadpool_limits
+from tqdm.auto import tqdm
 
 from initiative_lib.checks import check_int, check_seed
 from initiative_lib.corpus.matrix import DocumentTermMatrix
@@ -403,14 +403,24 @@ def _stability_table(models: Sequence[TopicModel]) -> pd.DataFrame:
     )
 
 
-def _grid_cell(
-    args: tuple[
-        PreparedMatrix, sp.csc_matrix, PreparedMatrix | None, np.ndarray | None, int, int, str, int, int | None, dict
-    ],
-) -> tuple[list[tuple[int, int, str, float]], pd.DataFrame]:
-    """Fit one (k, seed) of the grid and score it; top-level so processes can run it."""
-    prep, binary, train, test, k, seed, method, n_top, max_iter, options = args
-    model = fit_prepared(train if train is not None else prep, k, method, seed, max_iter, options, shares=False)
+#: what every fit of a :func:`search_k` grid shares (matrices, settings), set once per worker process
+_GRID_SHARED: dict[str, Any] = {}
+
+
+def _share_grid(shared: dict[str, Any]) -> None:
+    """Process-pool initialiser: keep the grid's shared inputs, sent once per worker, not once per fit."""
+    _GRID_SHARED.clear()
+    _GRID_SHARED.update(shared)
+
+
+def _grid_cell(cell: tuple[int, int]) -> tuple[list[tuple[int, int, str, float]], pd.DataFrame]:
+    """Fit one ``(k, seed)`` of the grid and score it; top-level so processes can run it."""
+    k, seed = cell
+    g = _GRID_SHARED
+    prep, binary, train, test, n_top = g["prep"], g["binary"], g["train"], g["test"], g["n_top"]
+    model = fit_prepared(
+        train if train is not None else prep, k, g["method"], seed, g["max_iter"], g["options"], shares=False
+    )
     lists = _topic_lists(model.top_terms(n_top))
     records = []
     for measure in MEASURES:
@@ -421,6 +431,39 @@ def _grid_cell(
         with threadpool_limits(limits=1):
             records.append((k, seed, "perplexity", float(model.estimator.perplexity(prep.X[test]))))
     return records, model.topic_term
+
+
+def _run_grid(
+    cells: list[tuple[int, int]], shared: dict[str, Any], n_jobs: int, bar: Any
+) -> dict[tuple[int, int], tuple[list[tuple[int, int, str, float]], pd.DataFrame]]:
+    """Every cell of the grid, by ``(k, seed)``; in processes, the largest ``k`` first.
+
+    Each fit is seeded and single-threaded, so a cell's result does not depend
+    on where or when it runs; starting the slowest fits first only shortens the
+    wait for the last one.
+    """
+
+    def done(cell: tuple[int, int]) -> None:
+        bar.set_postfix_str(f"k={cell[0]} seed={cell[1]} done", refresh=False)
+        bar.update(1)
+
+    results = {}
+    if n_jobs == 1:
+        _share_grid(shared)
+        try:
+            for cell in cells:
+                results[cell] = _grid_cell(cell)
+                done(cell)
+        finally:
+            _GRID_SHARED.clear()
+        return results
+    largest_first = sorted(cells, key=lambda c: -c[0])
+    with ProcessPoolExecutor(max_workers=n_jobs, initializer=_share_grid, initargs=(shared,)) as pool:
+        futures = {pool.submit(_grid_cell, cell): cell for cell in largest_first}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            done(futures[future])
+    return results
 
 
 def search_k(
@@ -459,7 +502,9 @@ def search_k(
     Parameters
     ----------
     progress : bool or None
-        Report each fit on ``sys.stderr``; ``None`` = only if stderr is a terminal.
+        A :mod:`tqdm.auto` bar counting the fits (a widget in a notebook, a
+        line on stderr in a terminal); ``None``: see
+        :func:`initiative_lib.progress.want_progress`.
     n_jobs : int, default=1
         Fit the grid in this many processes. Every fit is seeded and
         single-threaded, so the result does not depend on ``n_jobs``.
@@ -499,29 +544,15 @@ def search_k(
     if method == "lda" and perplexity:
         train_mask, test = _split_rows(prep.X.shape[0], test_size, seeds[0])
         train = _subset(prep, train_mask)
-    jobs = [(prep, binary, train, test, k, seed, method, n_top, max_iter, dict(options)) for k in ks for seed in seeds]
-    start = time.perf_counter()
-    results = []
-
-    def report(done: int, job: tuple) -> None:
-        if show:
-            elapsed = time.perf_counter() - start
-            sys.stderr.write(
-                f"search_k: {method} k={job[4]} seed={job[5]} done ({done}/{len(jobs)}, {elapsed:.1f} s)\n"
-            )
-            sys.stderr.flush()
-
-    if n_jobs == 1:
-        for done, job in enumerate(jobs, start=1):
-            results.append(_grid_cell(job))
-            report(done, job)
-    else:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            for done, (job, result) in enumerate(zip(jobs, pool.map(_grid_cell, jobs), strict=True), start=1):
-                results.append(result)
-                report(done, job)
-    records = [rec for recs, _terms in results for rec in recs]
-    topic_terms = {(job[4], job[5]): terms for job, (_recs, terms) in zip(jobs, results, strict=True)}
+    shared = {"prep": prep, "binary": binary, "train": train, "test": test, "method": method, "n_top": n_top,
+              "max_iter": max_iter, "options": dict(options)}  # fmt: skip
+    cells = [(k, seed) for k in ks for seed in seeds]
+    with tqdm(
+        total=len(cells), desc=f"search_k ({method})", unit="fit", disable=not show, file=sys.stderr, dynamic_ncols=True
+    ) as bar:
+        results = _run_grid(cells, shared, n_jobs, bar)
+    records = [rec for cell in cells for rec in results[cell][0]]
+    topic_terms = {cell: results[cell][1] for cell in cells}
     if len(seeds) > 1:
         for k in ks:
             for seed in seeds:

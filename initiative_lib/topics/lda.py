@@ -63,8 +63,9 @@ UN General Debate paragraphs, 9.7 million non-zeros, see
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import numpy as np
@@ -73,8 +74,9 @@ from scipy.special import gammaln, logsumexp, psi
 from threadpoolctl import threadpool_limits
 
 from initiative_lib.checks import check_int
+from initiative_lib.topics import fused
 
-__all__ = ["VectorizedLDA"]
+__all__ = ["CHUNK_MAPPER", "VectorizedLDA", "chunk_task"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -91,6 +93,9 @@ _INIT_SCALE = 1.0 / _INIT_SHAPE
 #: defaults: many cheap EM passes (see :class:`VectorizedLDA`, Notes)
 DEFAULT_MAX_ITER = 20
 DEFAULT_INNER_ITER = 3
+#: run the E-step's loops compiled (:mod:`initiative_lib.topics.fused`, same numbers to the last bit)
+#: when numba is installed; False forces the sparse-matrix form
+USE_FUSED = fused.AVAILABLE
 
 
 def _dirichlet_expectation(a: np.ndarray) -> np.ndarray:
@@ -244,9 +249,12 @@ class _Chunk:
         return out
 
 
-def _split(X: sp.csr_matrix, n_topics: int) -> list[tuple[int, int, _Chunk]]:
-    """``X`` cut into row chunks (see :func:`_chunks`); small fits keep their ``gather`` patterns."""
-    keep = X.nnz * n_topics * 12 <= GATHER_KEEP_BYTES
+def _split(X: sp.csr_matrix, n_topics: int, *, gather: bool = True) -> list[tuple[int, int, _Chunk]]:
+    """``X`` cut into row chunks (see :func:`_chunks`); small fits keep their ``gather`` patterns.
+
+    With ``gather=False`` (the compiled E-step) no ``gather`` pattern is built.
+    """
+    keep = gather and X.nnz * n_topics * 12 <= GATHER_KEEP_BYTES
     out = []
     for r0, r1 in _chunks(X.indptr, n_topics):
         a, b = X.indptr[r0], X.indptr[r1]
@@ -295,6 +303,78 @@ def _e_step_chunk(
             where = rows[live]
             live = np.ones(len(where), dtype=bool)
     return gamma, et
+
+
+def _e_step_chunk_fused(
+    chunk: _Chunk,
+    gamma: np.ndarray,
+    eb_t: np.ndarray,
+    alpha: float,
+    n_iter: int,
+    tol: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_e_step_chunk` with the sparse products done by :func:`fused.gamma_sums`: same numbers.
+
+    Documents that stop are left out of the loop by index instead of by
+    copying the chunk; each document's arithmetic is unchanged.
+    """
+    indptr, indices, data = chunk.weights.indptr, chunk.weights.indices, chunk.data
+    gamma = gamma.copy()
+    et = np.exp(_dirichlet_expectation(gamma))
+    rows = np.arange(chunk.n_rows)  # chunk rows still being updated
+    for _ in range(n_iter):
+        et_w = et if len(rows) == chunk.n_rows else et[rows]
+        g_new = et_w * fused.gamma_sums(indptr, indices, data, rows, et_w, eb_t, EPS)
+        g_new += alpha
+        et_new = np.exp(_dirichlet_expectation(g_new))
+        if tol <= 0:
+            gamma, et = g_new, et_new
+            continue
+        change = np.abs(g_new - gamma[rows]).mean(axis=1)
+        gamma[rows] = g_new
+        et[rows] = et_new
+        rows = rows[change >= tol]
+        if not len(rows):
+            break
+    return gamma, et
+
+
+def chunk_task(
+    chunk: _Chunk,
+    gamma0: np.ndarray,
+    eb_t: np.ndarray,
+    alpha: float,
+    n_iter: int,
+    tol: float,
+    sstats: bool,
+    use_fused: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The E-step of one chunk of rows: its final ``gamma`` and, with ``sstats``, its share of the M-step statistics.
+
+    A top-level function, so that a distributed scheduler
+    (:mod:`initiative_lib.topics.distributed`) can run it on another machine;
+    what it returns depends only on its arguments.
+    """
+    if use_fused:
+        g, et = _e_step_chunk_fused(chunk, gamma0, eb_t, alpha, n_iter, tol)
+        if not sstats:
+            return g, None
+        w = chunk.weights
+        return g, fused.term_sums(w.indptr, w.indices, chunk.data, w.shape[1], et, eb_t, EPS)
+    chunk.load(eb_t)
+    g, et = _e_step_chunk(chunk, gamma0, eb_t, alpha, n_iter, tol)
+    # this chunk's share of S.T[w, k] = sum_d x[d, w] / norm[d, w] * Et[d, k]
+    share = chunk.reweighted(et).T @ et if sstats else None
+    chunk.release()
+    return g, share
+
+
+#: ``(chunks, gamma0 parts, eb_t, settings) -> [(gamma, share), ...]`` in chunk order, run instead of the local
+#: threads while set (by :func:`initiative_lib.topics.distributed.dask_backend`); None: this process. A share may
+#: be None when a later one holds the sum, from zero and in chunk order, of the shares before it.
+CHUNK_MAPPER: ContextVar[Callable[..., Iterable[tuple[np.ndarray, np.ndarray | None]]] | None] = ContextVar(
+    "initiative_lda_chunk_mapper", default=None
+)
 
 
 class VectorizedLDA:
@@ -455,22 +535,25 @@ class VectorizedLDA:
         """Document updates for all rows (``chunks`` of ``X``) from ``gamma0``; optionally the M-step statistics."""
         eb_t = np.ascontiguousarray(self.exp_dirichlet_component_.T)  # V x k
         gamma = np.empty_like(gamma0)
+        use_fused = USE_FUSED and all(chunk.gather is None for _, _, chunk in chunks)
         stats_t = np.zeros_like(eb_t) if sstats else None
 
-        def run(item: tuple[int, int, _Chunk]) -> tuple[np.ndarray, np.ndarray | None]:
-            r0, r1, chunk = item
-            chunk.load(eb_t)
-            g, et = _e_step_chunk(chunk, gamma0[r0:r1], eb_t, self.doc_topic_prior_, n_iter, self.mean_change_tol)
-            # this chunk's share of S.T[w, k] = sum_d x[d, w] / norm[d, w] * Et[d, k]
-            share = chunk.reweighted(et).T @ et if sstats else None
-            chunk.release()
-            return g, share
+        settings = (self.doc_topic_prior_, n_iter, self.mean_change_tol, sstats, use_fused)
+        mapper = CHUNK_MAPPER.get()
+        if mapper is None:
 
+            def run(item: tuple[int, int, _Chunk]) -> tuple[np.ndarray, np.ndarray | None]:
+                r0, r1, chunk = item
+                return chunk_task(chunk, gamma0[r0:r1], eb_t, *settings)
+
+            outcomes = _in_order(run, chunks, self.n_jobs)
+        else:
+            outcomes = iter(mapper([c for _, _, c in chunks], [gamma0[r0:r1] for r0, r1, _ in chunks], eb_t, settings))
         # chunks are independent; their shares are added in chunk order whatever the
-        # number of threads, so the sums (and the fit) are the same to the last bit
-        for (r0, r1, _), (g, share) in zip(chunks, _in_order(run, chunks, self.n_jobs), strict=True):
+        # number of threads or workers, so the sums (and the fit) are the same to the last bit
+        for (r0, r1, _), (g, share) in zip(chunks, outcomes, strict=True):
             gamma[r0:r1] = g
-            if stats_t is not None:
+            if stats_t is not None and share is not None:  # a mapper may return the chunks' sum with the last
                 stats_t += share
         if stats_t is None:
             return gamma, None
@@ -499,7 +582,7 @@ class VectorizedLDA:
         with threadpool_limits(limits=1):
             self._set_components(rng.gamma(_INIT_SHAPE, _INIT_SCALE, (k, n_cols)))
             self.n_iter_ = 0
-            chunks = _split(X, k)
+            chunks = _split(X, k, gather=not USE_FUSED)
             for _ in range(self.max_iter):
                 gamma0 = rng.gamma(_INIT_SHAPE, _INIT_SCALE, (n_rows, k))
                 _, stats = self._e_step(chunks, gamma0, self.inner_iter, sstats=True)
@@ -510,7 +593,8 @@ class VectorizedLDA:
     def _unnormalized_transform(self, X: sp.csr_matrix) -> np.ndarray:
         gamma0 = np.ones((X.shape[0], self.n_components))
         with threadpool_limits(limits=1):
-            gamma, _ = self._e_step(_split(X, self.n_components), gamma0, self.transform_iter, sstats=False)
+            chunks = _split(X, self.n_components, gather=not USE_FUSED)
+            gamma, _ = self._e_step(chunks, gamma0, self.transform_iter, sstats=False)
         return gamma
 
     def transform(self, X: Any, *, normalize: bool = True) -> np.ndarray:

@@ -106,7 +106,7 @@ def test_text_with_bad_bytes_is_counted(tmp_path: Path, folder: Path) -> None:
 
 def test_progress(tmp_path: Path, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     list(read_text_folder(folder, write_csv(tmp_path, GOOD), progress=True))
-    assert capsys.readouterr().err == "\rread: 2/2\n"
+    assert "read: 100%" in capsys.readouterr().err  # a tqdm bar
     list(read_text_folder(folder, write_csv(tmp_path, GOOD)))  # not a terminal under pytest
     assert capsys.readouterr().err == ""
 
@@ -119,4 +119,5 @@ def test_progress_helpers(capsys: pytest.CaptureFixture[str]) -> None:
     for _ in range(5):
         bar.step()
     bar.done()
-    assert capsys.readouterr().err == "\rx: 2/5\rx: 4/5\rx: 5/5\n"
+    assert "x: 100%" in capsys.readouterr().err
+    assert bar.count == 5

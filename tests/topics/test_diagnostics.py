@@ -279,3 +279,29 @@ def test_search_k_does_not_depend_on_n_jobs():
     assert "perplexity" in set(one["metric"])
     with pytest.raises(ValueError, match="n_jobs must be an int >= 1; got 0"):
         search_k(dtm, [2], seeds=[0], n_jobs=0)
+
+
+def test_search_k_grid_scheduling_does_not_change_results():
+    # more cells than workers, started largest k first and finished out of order
+    from initiative_lib.datasets import synthetic_dtm
+    from initiative_lib.topics.diagnostics import search_k
+
+    dtm, _ = synthetic_dtm(n_docs=30, n_terms=60, k=3, random_state=1)
+    args = {"seeds": [3, 1, 2], "method": "lda", "n_top": 5, "max_iter": 5}
+    one = search_k(dtm, [2, 4, 3], n_jobs=1, **args)
+    three = search_k(dtm, [2, 4, 3], n_jobs=3, **args)
+    pd.testing.assert_frame_equal(one, three, check_exact=True)
+    assert one["k"].tolist() == sorted(one["k"].tolist())
+
+
+def test_search_k_progress_bar_counts_fits(capsys):
+    from initiative_lib.datasets import synthetic_dtm
+    from initiative_lib.topics.diagnostics import search_k
+
+    dtm, _ = synthetic_dtm(n_docs=20, n_terms=40, k=2, random_state=0)
+    search_k(dtm, [2, 3], seeds=[0], method="lda", max_iter=2, progress=True, n_jobs=2)
+    err = capsys.readouterr().err
+    assert "search_k (lda): 100%" in err
+    assert "2/2" in err
+    search_k(dtm, [2], seeds=[0], method="lda", max_iter=2)
+    assert capsys.readouterr().err == ""  # off under pytest

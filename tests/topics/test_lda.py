@@ -11,6 +11,7 @@ from threadpoolctl import threadpool_limits
 
 import initiative_lib.topics.lda as lda_module
 from initiative_lib.datasets import synthetic_dtm
+from initiative_lib.topics import fused
 from initiative_lib.topics.diagnostics import align_topics, heldout_perplexity
 from initiative_lib.topics.lda import VectorizedLDA
 from initiative_lib.topics.model import fit_topics
@@ -162,6 +163,7 @@ def test_fit_topics_passes_n_jobs_to_the_vectorized_solver(small_dtm):
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_rebuilding_gather_patterns_does_not_change_results(monkeypatch, n_jobs):
     """Above GATHER_KEEP_BYTES the per-chunk patterns are rebuilt each pass: same numbers, less memory."""
+    monkeypatch.setattr(lda_module, "USE_FUSED", False)  # the patterns belong to the sparse-matrix form
     monkeypatch.setattr(lda_module, "CHUNK_ELEMENTS", 300)
     X = random_counts(n_rows=150, seed=6)
     kept = VectorizedLDA(4, max_iter=4, inner_iter=6, random_state=2, n_jobs=n_jobs).fit(X)
@@ -319,3 +321,58 @@ def test_nmf_records_no_lda_solver(small_dtm):
 def test_fit_topics_lda_option_errors(small_dtm, kwargs, word):
     with pytest.raises(ValueError, match=word):
         fit_topics(small_dtm, 3, method="lda", random_state=0, max_iter=2, **kwargs)
+
+
+# --- the compiled E-step (initiative_lib.topics.fused) --------------------------------------------
+
+needs_numba = pytest.mark.skipif(not fused.AVAILABLE, reason="numba is not installed")
+
+
+E_STEP_CASES = [(5, 0.0, None, 1), (50, 1e-3, 400, 1), (50, 1e-3, 300, 3), (8, 1e-2, None, 2)]
+
+
+@needs_numba
+@pytest.mark.parametrize(("n_iter", "tol", "chunk_elements", "n_jobs"), E_STEP_CASES)
+def test_compiled_e_step_is_bit_identical_to_the_sparse_form(monkeypatch, n_iter, tol, chunk_elements, n_jobs):
+    """Same additions in the same order: fit, transform, perplexity and score equal to the last bit."""
+    if chunk_elements:
+        monkeypatch.setattr(lda_module, "CHUNK_ELEMENTS", chunk_elements)  # many chunks, early-stopping subsets
+    X = random_counts(n_rows=160, seed=11)
+    fits = []
+    for use in (False, True):
+        monkeypatch.setattr(lda_module, "USE_FUSED", use)
+        m = VectorizedLDA(
+            6, max_iter=6, inner_iter=n_iter, transform_iter=n_iter, mean_change_tol=tol, random_state=4, n_jobs=n_jobs
+        ).fit(X)
+        fits.append((m.components_, m.transform(X, normalize=False), m.perplexity(X), m.score(X)))
+    (c1, t1, p1, s1), (c2, t2, p2, s2) = fits
+    assert np.array_equal(c1, c2)
+    assert np.array_equal(t1, t2)
+    assert p1 == p2
+    assert s1 == s2
+
+
+@needs_numba
+def test_compiled_sums_equal_scipy_products():
+    rng = np.random.default_rng(3)
+    X = sp.random(40, 30, density=0.2, format="csr", random_state=4, data_rvs=lambda n: rng.integers(1, 5, n))
+    X.data = X.data.astype(float)
+    k = 7
+    et = rng.uniform(0.01, 1, (40, k))
+    eb_t = np.ascontiguousarray(rng.uniform(0.001, 1, (k, 30)).T)
+    # the sparse form, as VectorizedLDA writes it
+    rows = np.repeat(np.arange(40), np.diff(X.indptr))
+    gather = sp.csr_matrix(
+        (eb_t[X.indices].ravel(), (np.repeat(np.arange(X.nnz), k), (rows[:, None] * k + np.arange(k)).ravel())),
+        shape=(X.nnz, 40 * k),
+    )
+    norm = gather @ et.ravel() + lda_module.EPS
+    weights = sp.csr_matrix((X.data / norm, X.indices, X.indptr), shape=X.shape)
+    every = np.arange(40)
+    got = fused.gamma_sums(X.indptr, X.indices, X.data, every, et, eb_t, lda_module.EPS)
+    assert np.array_equal(got, weights @ eb_t)
+    some = np.array([3, 7, 8, 30])
+    part = fused.gamma_sums(X.indptr, X.indices, X.data, some, et[some], eb_t, lda_module.EPS)
+    assert np.array_equal(part, (weights @ eb_t)[some])
+    stats = fused.term_sums(X.indptr, X.indices, X.data, 30, et, eb_t, lda_module.EPS)
+    assert np.array_equal(stats, weights.T @ et)

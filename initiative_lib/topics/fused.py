@@ -1,0 +1,148 @@
+"""Compiled (numba) loops of the LDA E-step, bit-identical to the sparse-matrix form.
+
+:class:`~initiative_lib.topics.lda.VectorizedLDA` writes the E-step as sparse
+products (see :mod:`initiative_lib.topics.lda`): for each non-zero ``(d, w)``
+a normaliser ``norm = sum_k Eb[k, w] Et[d, k] + eps`` (a sparse
+matrix-vector product over a ``nnz x (rows * k)`` "gather" matrix that must
+be refilled with ``Eb`` in every pass), then ``x / norm`` times ``Eb`` summed
+per document (``csr @ dense``) and, for the M-step, times ``Et`` summed per
+term (``csr.T @ dense``). The functions here do the same arithmetic in one
+loop over each document's non-zeros, without building the gather matrix.
+
+They add and multiply in exactly the order of scipy's ``csr_matvec``,
+``csr_matvecs`` and ``csc_matvecs`` kernels (each sum starts from zero and
+runs over a row's non-zeros in storage order, then over topics), and numba,
+without ``fastmath``, neither reorders nor fuses floating-point operations,
+so the results are the same to the last bit (``tests/topics/test_lda.py``
+fits with both and compares exactly). Loops release the GIL, so chunks still
+run in threads.
+
+:data:`AVAILABLE` is False when numba cannot be imported; the sparse-matrix
+form is then used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+numba: Any
+try:
+    import numba
+except ImportError:  # pragma: no cover - numba is a dependency; the fallback is the sparse form
+    numba = None
+
+#: whether the compiled loops can be used
+AVAILABLE = numba is not None
+
+
+def _jit(func: Callable[..., Any]) -> Callable[..., Any]:
+    if numba is None:  # pragma: no cover
+        return func
+    # cache=False: nothing is read from a compile cache that a fresh clone lacks
+    return numba.njit(cache=False, nogil=True, fastmath=False, error_model="numpy")(func)
+
+
+@_jit
+def _gamma_sums(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    rows: np.ndarray,
+    et: np.ndarray,
+    eb_t: np.ndarray,
+    eps: float,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled; covered through gamma_sums
+    n_topics = et.shape[1]
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        for k in range(n_topics):
+            out[i, k] = 0.0
+        for jj in range(indptr[r], indptr[r + 1]):
+            w = indices[jj]
+            norm = 0.0
+            for k in range(n_topics):
+                norm += eb_t[w, k] * et[i, k]
+            weight = data[jj] / (norm + eps)
+            for k in range(n_topics):
+                out[i, k] += weight * eb_t[w, k]
+
+
+@_jit
+def _term_sums(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    et: np.ndarray,
+    eb_t: np.ndarray,
+    eps: float,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled; covered through term_sums
+    n_topics = et.shape[1]
+    for d in range(indptr.shape[0] - 1):
+        for jj in range(indptr[d], indptr[d + 1]):
+            w = indices[jj]
+            norm = 0.0
+            for k in range(n_topics):
+                norm += eb_t[w, k] * et[d, k]
+            weight = data[jj] / (norm + eps)
+            for k in range(n_topics):
+                out[w, k] += weight * et[d, k]
+
+
+def gamma_sums(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    rows: np.ndarray,
+    et: np.ndarray,
+    eb_t: np.ndarray,
+    eps: float,
+) -> np.ndarray:
+    """``sum_w x[d, w] / norm[d, w] * Eb[:, w]`` for each document ``d = rows[i]`` (CSR arrays of the counts).
+
+    ``et`` holds ``Et`` of those rows, in the order of ``rows``; ``eb_t`` is
+    ``Eb.T`` (terms x topics). Returns a ``len(rows) x k`` array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> indptr, indices, data = np.array([0, 2]), np.array([0, 1]), np.array([2.0, 1.0])
+    >>> eb_t = np.array([[0.5, 0.5], [1.0, 0.0]])
+    >>> gamma_sums(indptr, indices, data, np.array([0]), np.array([[1.0, 1.0]]), eb_t, 0.0)
+    array([[2., 1.]])
+    """
+    out = np.empty((len(rows), et.shape[1]))
+    _gamma_sums(indptr, indices, data, rows, np.ascontiguousarray(et), eb_t, eps, out)
+    return out
+
+
+def term_sums(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    n_terms: int,
+    et: np.ndarray,
+    eb_t: np.ndarray,
+    eps: float,
+) -> np.ndarray:
+    """``S.T[w, k] = sum_d x[d, w] / norm[d, w] * Et[d, k]`` over all rows (the M-step statistics), ``V x k``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> indptr, indices, data = np.array([0, 2]), np.array([0, 1]), np.array([2.0, 1.0])
+    >>> eb_t = np.array([[0.5, 0.5], [1.0, 0.0]])
+    >>> term_sums(indptr, indices, data, 2, np.array([[1.0, 1.0]]), eb_t, 0.0)
+    array([[2., 2.],
+           [1., 1.]])
+    """
+    out = np.zeros((n_terms, et.shape[1]))
+    _term_sums(indptr, indices, data, np.ascontiguousarray(et), eb_t, eps, out)
+    return out
+
+
+__all__ = ["AVAILABLE", "gamma_sums", "term_sums"]
