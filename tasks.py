@@ -7,7 +7,7 @@
     python3 tasks.py lab      # open JupyterLab on the notebooks
     python3 tasks.py student DIR   # write the student edition (solutions removed) into DIR
     python3 tasks.py docs     # build the documentation site into site/ (offline)
-    python3 tasks.py lock     # refresh requirements/*.lock.txt and environment.yml (needs PyPI)
+    python3 tasks.py lock     # refresh requirements/*.lock.txt and environment.yml (needs PyPI; --upgrade: newest)
     python3 tasks.py corpus   # rebuild corpus/ from the offline mirror (maintainers; needs ../shared/corpora)
     python3 tasks.py bench    # benchmarks against gensim, tomotopy, scikit-learn (needs the UNGDC mirror)
                               # extra arguments go to benchmarks/run.py, e.g. --repeats 1
@@ -88,22 +88,27 @@ def ensure_env() -> None:
     STAMP.write_text(want + "\n")
 
 
-def lock() -> None:
-    """Refresh the lock files (newest versions allowed by ``pyproject.toml``) and ``environment.yml``'s pins.
+def lock(*args: str) -> None:
+    """Refresh the lock files and ``environment.yml``'s pins from ``pyproject.toml``.
 
+    Without arguments the versions already locked are kept and only what
+    ``pyproject.toml`` adds or removes changes; ``python3 tasks.py lock --upgrade``
+    moves every package to the newest version its bounds allow.
     Runs ``uv pip compile --universal --generate-hashes`` (uv comes with the ``dev``
     extra) for each lock, then pins the runtime packages of ``environment.yml`` to the
     versions of ``requirements/runtime.lock.txt``. Review the diff, run
     ``python3 tasks.py test`` (the environment is rebuilt from the new lock) and commit
     the three files together.
     """
+    if set(args) - {"--upgrade"}:
+        sys.exit(f"usage: python3 tasks.py lock [--upgrade]; got {' '.join(args)}")
     ensure_env()
     for path, extras in LOCKS.items():
         cmd = [PY, "-m", "uv", "pip", "compile", "pyproject.toml", "--universal", "--fork-strategy", "fewest"]
         cmd += ["--generate-hashes", "--python-version", LOCK_PYTHON]
         for extra in extras:
             cmd += ["--extra", extra]
-        cmd += [*LOCK_CONSTRAINTS[path], "--upgrade", "--quiet"]
+        cmd += [*LOCK_CONSTRAINTS[path], *args, "--quiet"]
         _run(*cmd, "-o", path.relative_to(ROOT).as_posix(), cwd=ROOT)
     (ROOT / "environment.yml").write_text(environment_yml(), encoding="utf-8")
     _say("wrote environment.yml")
@@ -281,7 +286,7 @@ if __name__ == "__main__":
         "lock": lock,
         "docs": docs,
     }
-    takes_args = {"bench", "student"}
+    takes_args = {"bench", "student", "lock"}
     if (
         len(sys.argv) < 2
         or sys.argv[1] not in jobs
