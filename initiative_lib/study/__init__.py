@@ -5,9 +5,21 @@ the robustness specifications.
 
 from __future__ import annotations
 
-from initiative_lib.study.framing import check_axes, framing_axes, framing_profiles, group_means, with_groups
+from initiative_lib.study.framing import (
+    check_axes,
+    framing_axes,
+    framing_profiles,
+    group_means,
+    with_groups,
+)
 from initiative_lib.study.robustness import Specification, robustness_table, target_distances
-from initiative_lib.study.specification import AnalysisData, analysis_data, headline_model
+from initiative_lib.study.specification import (
+    AnalysisData,
+    analysis_data,
+    drop_verbatim_repeats,
+    headline_model,
+    written_before,
+)
 from initiative_lib.study.target import (
     assign_parts,
     framing_comparison,
@@ -43,6 +55,7 @@ __all__ = [
     "comparison_units",
     "content_columns",
     "document_segments",
+    "drop_verbatim_repeats",
     "framing_axes",
     "framing_comparison",
     "framing_profiles",
@@ -67,4 +80,5 @@ __all__ = [
     "unit_groups",
     "unit_means",
     "with_groups",
+    "written_before",
 ]

@@ -441,3 +441,28 @@ def test_document_segments_only_for_texts():
     assert paras.iloc[0].startswith("World Initiative on jointly building")
     with pytest.raises(ValueError, match="ships as features only"):
         document_segments("decl-barlow-1996")
+
+
+def test_comparison_units_own_documents_and_national_group():
+    from initiative_lib.study.units import CHINA_NETMUNDIAL, CHINA_NETMUNDIAL_LABEL
+
+    rows = pd.DataFrame(
+        {
+            "doc_id": ["nm-001", CHINA_NETMUNDIAL, "decl-rus-infosec-doctrine-2000", "wic-initiative-2020"],
+            "group": ["netmundial", "netmundial", "national", "initiative"],
+            "year": [2014, 2014, 2000, 2020],
+            "sector": ["government", "government", None, None],
+        }
+    )
+    units = comparison_units(rows, own={CHINA_NETMUNDIAL: CHINA_NETMUNDIAL_LABEL})
+    assert units.tolist() == [
+        "NETmundial government",
+        CHINA_NETMUNDIAL_LABEL,
+        "Russian doctrine 2000",
+        INITIATIVE_LABEL,
+    ]
+    assert list(units.cat.categories)[:3] == [INITIATIVE_LABEL, CHINA_NETMUNDIAL_LABEL, "Russian doctrine 2000"]
+    # without own=, China's submission is pooled with its sector
+    assert comparison_units(rows).tolist()[1] == "NETmundial government"
+    with pytest.raises(ValueError, match="non-empty label"):
+        comparison_units(rows, own={CHINA_NETMUNDIAL: ""})
