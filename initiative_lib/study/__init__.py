@@ -5,8 +5,16 @@ the robustness specifications.
 
 from __future__ import annotations
 
+from initiative_lib.study.external import (
+    contrast_members,
+    external_validation,
+    group_contrast,
+    load_external_groups,
+)
 from initiative_lib.study.framing import (
+    axis_positions,
     check_axes,
+    entry_influence,
     framing_axes,
     framing_profiles,
     group_means,
@@ -51,18 +59,24 @@ __all__ = [
     "Specification",
     "analysis_data",
     "assign_parts",
+    "axis_positions",
     "check_axes",
     "comparison_units",
     "content_columns",
+    "contrast_members",
     "document_segments",
     "drop_verbatim_repeats",
+    "entry_influence",
+    "external_validation",
     "framing_axes",
     "framing_comparison",
     "framing_profiles",
     "g2_threshold",
+    "group_contrast",
     "group_means",
     "headline_model",
     "keyness_against_groups",
+    "load_external_groups",
     "load_parts_lexicon",
     "paragraph_matrix",
     "parts_matches",
