@@ -103,3 +103,15 @@ def test_drop_repeats_and_date_specifications_on_the_corpus():
     assert INITIATIVE in set(trimmed.target.rows["doc_id"])
     with pytest.raises(ValueError, match="ships only as counts"):
         analysis_data(raw=full.raw, target="strat-aut-2021", drop_repeats=True)
+
+
+def test_headline_preprocessing_drops_acronyms_and_leftovers():
+    from initiative_lib.methods.preprocess import load_stopwords
+
+    stop = load_stopwords("english+domain+places")
+    named = {"ksa", "niss", "mcit", "moici", "pts"}
+    assert named <= stop
+    # substantive words the list keeps out on purpose
+    assert not {"msmes", "isacs", "security", "sovereignty"} & stop
+    vocab = set(analysis_data().fit.vocab)
+    assert not named & vocab
