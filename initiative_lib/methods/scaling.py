@@ -5,7 +5,9 @@
   residuals of the count table.
 * :func:`wordfish`: the Poisson scaling model of Slapin and Proksch (2008),
   an unsupervised one-dimensional position per document, with standard
-  errors.
+  errors: analytic, parametric bootstrap, or a bootstrap over each
+  document's segments (Lowe and Benoit 2013), which keeps the clustering of
+  words in passages that a Poisson simulation ignores.
 * :func:`wordscores`: the supervised scaling of Laver, Benoit and Garry
   (2003): reference documents with known positions score the words, the
   words score the other ("virgin") documents.
@@ -21,6 +23,9 @@ Greenacre, M. (2017). *Correspondence Analysis in Practice*, 3rd ed. CRC Press.
 Laver, M., Benoit, K. and Garry, J. (2003). Extracting policy positions from
 political texts using words as data. *American Political Science Review*
 97(2), 311-331.
+Lowe, W. and Benoit, K. (2013). Validating estimates of latent traits from
+textual data using human judgment as a benchmark. *Political Analysis* 21(3),
+298-313.
 Martin, L. W. and Vanberg, G. (2008). A robust transformation procedure for
 interpreting political text. *Political Analysis* 16(1), 93-100.
 Slapin, J. B. and Proksch, S.-O. (2008). A scaling model for estimating
@@ -35,10 +40,14 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy import stats
 
-from initiative_lib.checks import check_int, check_random_state
+from initiative_lib.checks import check_int, check_option, check_random_state
 from initiative_lib.corpus.matrix import DocumentTermMatrix
+
+#: how :func:`wordfish` draws bootstrap replicates
+BOOTSTRAPS: tuple[str, ...] = ("parametric", "segments")
 
 
 class CorrespondenceAnalysis(NamedTuple):
@@ -157,7 +166,8 @@ class WordfishResult(NamedTuple):
     ``ci_low``, ``ci_high`` and ``alpha``; ``terms``: ``term``, ``beta``
     (discrimination), ``psi`` (fixed effect), ``count``; ``log_likelihood``
     of the fitted Poisson model (without the prior on ``beta``); ``n_iter``;
-    ``converged``; ``ci_method`` (``"analytic"`` or ``"parametric bootstrap"``).
+    ``converged``; ``ci_method`` (``"analytic"``, ``"parametric bootstrap"``
+    or ``"segment bootstrap"``).
     """
 
     documents: pd.DataFrame
@@ -294,6 +304,7 @@ def wordfish(
     beta_prior_sd: float = 1.0,
     n_boot: int = 0,
     ci: float = 0.95,
+    bootstrap: str = "parametric",
 ) -> WordfishResult:
     """Wordfish: one latent position per document from a Poisson model of counts.
 
@@ -337,14 +348,24 @@ def wordfish(
     beta_prior_sd : float
         Prior sd of ``beta``; ``np.inf`` for plain maximum likelihood.
     n_boot : int
-        If positive, counts are simulated from the fitted model this many
-        times and refitted; ``ci_low``/``ci_high`` are then bootstrap
-        percentiles and ``se`` the bootstrap sd. Otherwise ``se`` is the
-        asymptotic standard error of ``theta`` (from the information of
-        ``(alpha_i, theta_i)`` with the word parameters held fixed, so too
+        If positive, the model is refitted on this many bootstrap replicates
+        of the counts (see ``bootstrap``); ``ci_low``/``ci_high`` are then
+        bootstrap percentiles and ``se`` the bootstrap sd. Otherwise ``se``
+        is the asymptotic standard error of ``theta`` (from the information
+        of ``(alpha_i, theta_i)`` with the word parameters held fixed, so too
         small) and the interval is ``theta +/- z se``.
     ci : float
         Interval coverage.
+    bootstrap : {"parametric", "segments"}
+        How replicates are drawn. ``"parametric"`` (Slapin and Proksch
+        2008): counts simulated from the fitted Poisson model; it assumes the
+        model is right and so understates uncertainty when words cluster
+        (overdispersion). ``"segments"`` (the block bootstrap Lowe and
+        Benoit 2013 recommend): each document's segments are resampled with
+        replacement (as many as it has) and summed; it needs a
+        segment-level matrix, and a document of one segment gets no
+        sampling variation from it (its spread then comes only from the
+        other documents' moves), so read its interval with care.
 
     Returns
     -------
@@ -369,6 +390,10 @@ def wordfish(
         raise ValueError(msg)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     n_boot = check_int(n_boot, "n_boot", minimum=0)
+    bootstrap = check_option(bootstrap, "bootstrap", BOOTSTRAPS)
+    if bootstrap == "segments" and n_boot > 0 and "seg_no" not in dtm.rows.columns:
+        msg = "bootstrap='segments' needs a segment-level matrix (rows with seg_no); got a document-level one"
+        raise ValueError(msg)
     if not tol > 0:
         msg = f"tol must be positive; got {tol!r}"
         raise ValueError(msg)
@@ -414,15 +439,27 @@ def wordfish(
     if n_boot > 0:
         rng = check_random_state(random_state)
         draws = np.empty((n_boot, n_docs))
+        if bootstrap == "segments":
+            seg_counts = sp.csr_matrix(dtm.counts, dtype=float)[:, np.flatnonzero(keep)]
+            codes = pd.Index(docs.rows["doc_id"]).get_indexer(dtm.rows["doc_id"])
+            members = [np.flatnonzero(codes == i) for i in range(n_docs)]
         for b in range(n_boot):
-            y_sim = rng.poisson(lam).astype(float)
+            if bootstrap == "segments":
+                picks = np.concatenate([rng.choice(m, size=m.size, replace=True) for m in members])
+                owner = np.repeat(np.arange(n_docs), [m.size for m in members])
+                gather = sp.csr_matrix((np.ones(picks.size), (owner, picks)), shape=(n_docs, seg_counts.shape[0]))
+                y_sim = np.asarray((gather @ seg_counts).todense())
+                if (y_sim.sum(axis=1) <= 0).any():
+                    y_sim = y_sim + (y_sim.sum(axis=1, keepdims=True) <= 0) * y  # an empty draw keeps its document
+            else:
+                y_sim = rng.poisson(lam).astype(float)
             ok = y_sim.sum(axis=0) > 0
             start = (alpha, theta, psi[ok], beta[ok])
             fit = _wordfish_fit(y_sim[:, ok], dir_idx, max_iter, tol, ridge, start=start)
             draws[b] = fit[1]
         se = draws.std(axis=0, ddof=1)
         low, high = np.quantile(draws, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
-        method = "parametric bootstrap"
+        method = "segment bootstrap" if bootstrap == "segments" else "parametric bootstrap"
     documents = docs.rows.copy()
     documents["theta"] = theta
     documents["se"] = se
