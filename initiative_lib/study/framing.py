@@ -23,7 +23,7 @@ and a "sovereign, controlled" one (state authority over networks and content).
   non-interference, jurisdiction, one's own development path, public order)
   + ``state_control`` (the vocabulary of "information security" doctrine:
   information space and weapons, social and political stability, harmful
-  information, the code of conduct, extremism and separatism);
+  information, extremism and separatism);
 * **open and global** = ``multistakeholder`` (governance shared with business,
   civil society and the technical community) + ``human_rights`` (freedom of
   expression, privacy: limits on state control).
