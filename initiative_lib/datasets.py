@@ -15,8 +15,11 @@ import scipy.sparse as sp
 
 from initiative_lib.checks import check_int, check_seed
 from initiative_lib.corpus.matrix import DocumentTermMatrix
-from initiative_lib.corpus.schema import GROUP_ORDER
 from initiative_lib.topics.model import row_index
+
+#: the groups synthetic documents cycle through (fixed here, so that synthetic data
+#: does not change when the corpus gains a group)
+SYNTHETIC_GROUPS = ("initiative", "declaration", "strategy", "netmundial", "user")
 
 __all__ = ["SyntheticTruth", "synthetic_dtm"]
 
@@ -79,7 +82,7 @@ def synthetic_dtm(
     n_rows = n_docs * segments_per_doc
     doc_no = np.repeat(np.arange(n_docs), segments_per_doc)
     conc = np.full((n_rows, k), alpha)
-    conc[np.arange(n_rows), (doc_no % len(GROUP_ORDER)) % k] += 0.3
+    conc[np.arange(n_rows), (doc_no % len(SYNTHETIC_GROUPS)) % k] += 0.3
     theta = rng.gamma(conc)
     theta = theta / theta.sum(axis=1, keepdims=True)
     lengths = 1 + rng.poisson(tokens_per_segment - 1, size=n_rows)
@@ -95,7 +98,7 @@ def synthetic_dtm(
     counts.sum_duplicates()
     counts.sort_indices()
     vocab = pd.Index([f"w{j:04d}" for j in range(n_terms)], dtype=object)
-    groups = np.array(GROUP_ORDER, dtype=object)
+    groups = np.array(SYNTHETIC_GROUPS, dtype=object)
     countries = np.array(["CN", "US", "DE", "BR", "IN", "ZA"], dtype=object)
     rows = pd.DataFrame(
         {

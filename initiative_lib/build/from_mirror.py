@@ -14,21 +14,27 @@ import csv
 import hashlib
 import os
 import re
-from typing import cast
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
-from initiative_lib.corpus import schema
-from initiative_lib.text.cleaning import CleaningRecord, clean_text, decode_bytes
-from initiative_lib.corpus.load import checksum_lines, text_segments
-from initiative_lib.errors import CorpusError, where
-from initiative_lib.corpus.features import SegmentFeatures, atomic_write_text, csv_text, features_from_segments, write_features
-from initiative_lib.paths import SOURCES_DIR
-from initiative_lib.text.segments import drop_repeated, segment_text
 from initiative_lib.build.sources import netmundial, ungdc
 from initiative_lib.build.sources.declarations import DECLARATIONS
 from initiative_lib.build.sources.mirror import upstream_url
-from initiative_lib.text.tokens import SegmentCounts
+from initiative_lib.corpus import schema
+from initiative_lib.corpus.features import (
+    SegmentFeatures,
+    atomic_write_text,
+    csv_text,
+    features_from_segments,
+    write_features,
+)
+from initiative_lib.corpus.load import checksum_lines, text_segments
+from initiative_lib.errors import CorpusError, where
+from initiative_lib.paths import SOURCES_DIR
+from initiative_lib.text.cleaning import CleaningRecord, clean_text, decode_bytes
+from initiative_lib.text.segments import drop_repeated, segment_text, shingles
+from initiative_lib.text.tokens import SegmentCounts, tokenize
 
 INITIATIVE_ID = "wic-initiative-2020"
 SEED_NAME = "000_f0c262f1083b1d7b.txt"
@@ -42,6 +48,12 @@ NETMUNDIAL_SECTOR_TO_ISSUER = {s: s for s in schema.SECTORS}
 #: function words among their tokens (0.05 for submission 130, at least 0.15 for
 #: every other; 130 is Portuguese on reading its most frequent tokens)
 NETMUNDIAL_LANGUAGES = {"130": "pt"}
+#: NETmundial submissions that repeat an earlier one, left out and listed in
+#: ``excluded.csv``: number -> doc_id of the submission kept. 147 is 144 sent
+#: again (1,616 of its 1,624 tokens shared); the build checks the containment.
+NETMUNDIAL_DUPLICATES = {"147": "nm-144"}
+#: a listed duplicate must have at least this share of its 5-token shingles in the kept submission
+DUPLICATE_CONTAINMENT = 0.9
 
 INITIATIVE_META = {
     "doc_id": INITIATIVE_ID,
@@ -139,7 +151,11 @@ def build_initiative(seeds: Path) -> BuiltDocument:
 
 
 def build_declarations(mirror: Path) -> list[BuiltDocument]:
-    """The four declarations, each cut and cleaned as its record says."""
+    """The four texts of the declarations folder, each cut and cleaned as its record says.
+
+    Each gets the group of its record: ``declaration`` (Paris Call, Barlow) or
+    ``national`` (US 2011 international strategy, Russian 2000 doctrine).
+    """
     out = []
     for decl in DECLARATIONS:
         data = _read_source(mirror, decl.source_path)
@@ -147,7 +163,7 @@ def build_declarations(mirror: Path) -> list[BuiltDocument]:
         segs, cleaning = _clean_part(decl.doc_id, decl.source_path, decl.extract(text), counts)
         meta = {
             "doc_id": decl.doc_id,
-            "group": "declaration",
+            "group": decl.group,
             "title": shorten(decl.title),
             "issuer": decl.issuer,
             "issuer_type": decl.issuer_type,
@@ -211,12 +227,77 @@ def build_strategies(mirror: Path) -> tuple[list[BuiltDocument], list[dict[str, 
     return docs, excluded
 
 
+def split_duplicates(
+    docs: list[BuiltDocument], duplicates: dict[str, str] | None = None, *, containment: float = DUPLICATE_CONTAINMENT
+) -> tuple[list[BuiltDocument], list[dict[str, str]]]:
+    """Take the listed duplicate submissions out, as rows of ``excluded.csv``.
+
+    Parameters
+    ----------
+    docs : list of BuiltDocument
+        Built NETmundial submissions.
+    duplicates : dict, optional
+        ``doc_id`` of a duplicate -> ``doc_id`` of the submission kept
+        (default: :data:`NETMUNDIAL_DUPLICATES`).
+    containment : float
+        Share of the duplicate's 5-token shingles that must occur in the kept
+        submission; a listed pair below it stops the build.
+
+    Returns
+    -------
+    (kept documents, excluded rows)
+
+    Raises
+    ------
+    CorpusError
+        If the document a listed duplicate repeats is missing, or the
+        duplicate does not repeat it. (A listed duplicate that is not built,
+        as in a partial mirror, is simply absent.)
+    """
+    if duplicates is None:
+        duplicates = {f"nm-{k}": v for k, v in NETMUNDIAL_DUPLICATES.items()}
+    by_id = {d.meta["doc_id"]: d for d in docs}
+    excluded = []
+    for dup, kept in sorted(duplicates.items()):
+        if dup not in by_id:
+            continue  # a partial mirror without the duplicate: nothing to take out
+        if kept not in by_id:
+            msg = f"{dup} is listed as a duplicate of {kept}, which is not a built submission; expected both"
+            raise CorpusError(msg)
+        a = tokenize(" ".join(by_id[dup].segments).lower())
+        b = shingles(tokenize(" ".join(by_id[kept].segments).lower()))
+        sh = shingles(a)
+        share = len(sh & b) / len(sh) if sh else 0.0
+        if share < containment:
+            msg = (
+                f"{dup} is listed as a duplicate of {kept} but shares only {share:.2f} of its shingles; "
+                f"expected >= {containment}"
+            )
+            raise CorpusError(msg)
+        for src in by_id[dup].sources:
+            excluded.append(
+                {
+                    "source_path": src["source_path"],
+                    "source_url": src["source_url"],
+                    "source_sha256": src["source_sha256"],
+                    "reason": "duplicate",
+                    "duplicate_of": kept,
+                    "country": by_id[dup].meta.get("country", ""),
+                    "language": by_id[dup].meta.get("language", ""),
+                    "n_words": str(len(a)),
+                }
+            )
+    return [d for d in docs if d.meta["doc_id"] not in duplicates], excluded
+
+
 def build_netmundial(mirror: Path) -> list[BuiltDocument]:
     """Every NETmundial submission: the form's body and the attached document.
 
     The form header becomes metadata and is not counted. Segments of the form
     that repeat the attached document (at least 80% of their 5-token shingles
-    found there) are dropped, so repeated text counts once.
+    found there) are dropped, so repeated text counts once. Submissions that
+    repeat another one are still built here; :func:`split_duplicates` takes
+    them out.
     """
     folder = mirror / NETMUNDIAL_DIR
     out = []
@@ -398,7 +479,9 @@ def build_corpus(
     docs = [build_initiative(seeds_dir), *build_declarations(mirror)]
     strategies, excluded = build_strategies(mirror)
     docs += strategies
-    docs += build_netmundial(mirror)
+    netmundial_docs, duplicates = split_duplicates(build_netmundial(mirror))
+    docs += netmundial_docs
+    excluded += duplicates
     _remove_stale(out)
     write_corpus(docs, excluded, out)
     if (mirror / UNGDC_DIR).is_dir():

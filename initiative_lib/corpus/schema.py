@@ -48,7 +48,8 @@ SOURCE_COLUMNS = ["doc_id", "part", "source_path", "source_url", "source_sha256"
 
 GROUPS = {
     "initiative": "the 2020 World Internet Conference initiative",
-    "declaration": "international declarations and strategies on cyberspace",
+    "declaration": "international declarations on cyberspace (not issued as one state's national policy)",
+    "national": "national governments' own policy documents on international cyberspace, read one by one",
     "strategy": "national cybersecurity strategies",
     "netmundial": "submissions to NETmundial 2014",
     "user": "documents a user added",
@@ -71,7 +72,10 @@ LICENCES = {
     "news-report": "news report of the initiative; shipped whole as the package's subject",
     "public-domain-us-government": "work of the US federal government, public domain",
     "government-document": "official government document published for public use; no licence stated",
-    "EUPL-1.2": "repository licence of the Paris Call website (text of the French government)",
+    "government-document-fr": (
+        "text of the French government (Paris Call), published for public use; no text licence stated "
+        "(the EUPL-1.2 of the call's website repository covers the site's code, not the call's text)"
+    ),
     "author-distribution": "the author asked for the text to be passed on as widely as possible",
     "CC-BY-SA-2.5-IN": "Creative Commons BY-SA 2.5 India, Centre for Internet and Society",
     "user-supplied": "added by a user; terms as the user states",

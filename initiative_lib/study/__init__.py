@@ -5,9 +5,29 @@ the robustness specifications.
 
 from __future__ import annotations
 
-from initiative_lib.study.framing import check_axes, framing_axes, framing_profiles, group_means, with_groups
+from initiative_lib.study.external import (
+    contrast_members,
+    external_validation,
+    group_contrast,
+    load_external_groups,
+)
+from initiative_lib.study.framing import (
+    axis_positions,
+    check_axes,
+    entry_influence,
+    framing_axes,
+    framing_profiles,
+    group_means,
+    with_groups,
+)
 from initiative_lib.study.robustness import Specification, robustness_table, target_distances
-from initiative_lib.study.specification import AnalysisData, analysis_data, headline_model
+from initiative_lib.study.specification import (
+    AnalysisData,
+    analysis_data,
+    drop_verbatim_repeats,
+    headline_model,
+    written_before,
+)
 from initiative_lib.study.target import (
     assign_parts,
     framing_comparison,
@@ -39,17 +59,24 @@ __all__ = [
     "Specification",
     "analysis_data",
     "assign_parts",
+    "axis_positions",
     "check_axes",
     "comparison_units",
     "content_columns",
+    "contrast_members",
     "document_segments",
+    "drop_verbatim_repeats",
+    "entry_influence",
+    "external_validation",
     "framing_axes",
     "framing_comparison",
     "framing_profiles",
     "g2_threshold",
+    "group_contrast",
     "group_means",
     "headline_model",
     "keyness_against_groups",
+    "load_external_groups",
     "load_parts_lexicon",
     "paragraph_matrix",
     "parts_matches",
@@ -67,4 +94,5 @@ __all__ = [
     "unit_groups",
     "unit_means",
     "with_groups",
+    "written_before",
 ]

@@ -15,34 +15,43 @@ counts ten frames. This module combines them in two ways:
 The two axes
 ------------
 Morgus, Woolbright and Sherman (2018) place states on a spectrum between an
-"open, global" internet (governed with non-state stakeholders, rights-based,
-commercially interconnected) and a "sovereign, controlled" one (state authority
-over networks and content, security as the reason, intergovernmental forums as
-the place to decide). :data:`FRAMING_AXES` turns that contrast into
-vocabulary that the lexicon counts:
+"open, global" internet (governed with non-state stakeholders, rights-based)
+and a "sovereign, controlled" one (state authority over networks and content).
+:data:`FRAMING_AXES` turns that contrast into vocabulary that the lexicon counts:
 
 * **sovereign and controlled** = ``sovereignty`` (state authority,
-  non-interference, jurisdiction, one's own development path) + ``security``
-  (threats, the argument for control) + ``multilateralism`` (the UN, ITU and
-  other intergovernmental bodies, where only states decide);
+  non-interference, jurisdiction, one's own development path, public order)
+  + ``state_control`` (the vocabulary of "information security" doctrine:
+  information space and weapons, social and political stability, harmful
+  information, extremism and separatism);
 * **open and global** = ``multistakeholder`` (governance shared with business,
   civil society and the technical community) + ``human_rights`` (freedom of
-  expression, privacy: limits on state control) + ``economy`` (trade, markets,
-  cross-border data flows: the commercial, interconnected internet).
+  expression, privacy: limits on state control).
 
-Left out are frames both camps claim: ``cooperation``, ``development``,
-``capacity_building`` and ``international_law`` (invoked both for "existing
-law applies" and for a new treaty).
+Version 0.2.0 had ``security`` and ``multilateralism`` on the sovereign axis
+and ``economy`` on the open one. That design failed face validity: threat
+words (peace, stability, attacks) dominate every cybersecurity strategy, so
+the Paris Call outscored the Russian doctrine on "sovereign" and 80 of 85
+strategies scored above it; economy words made China's General Debate
+paragraphs the most "open". The present design was iterated against fixed
+criteria (the Russian doctrine and Shanghai Cooperation Organisation members
+on the sovereign side, the Paris Call and its state supporters on the open
+side; :mod:`initiative_lib.study.external`) and passes them, but because the
+criteria guided the design, its validation is in-sample: see notebook 07.
+``cooperation`` (slogans and circular entries removed from the lexicon) is
+claimed by both camps and is on neither axis; it is reported as its own rate.
+Frames both camps claim stay off the axes: ``cooperation``, ``security``,
+``development``, ``economy``, ``capacity_building``, ``international_law``
+and ``multilateralism`` (the UN is invoked by both sides).
 
 This is an **operationalisation of rhetoric**, not a measurement of regime
 type, internet policy or of where a state stands in practice. The two axes are
 two rates, not two ends of one scale: long official texts can score high on
-both, a text about something else low on both. ``security`` is the weakest
-link: liberal democracies' cybersecurity strategies are dominated by threat
-vocabulary, which pulls them up the "sovereign" axis (try the map without it).
-Categories are not exclusive (see :mod:`initiative_lib.methods.dictionaries`), so
-within an axis one token can count twice ("Security Council" counts in
-``security`` and ``multilateralism``).
+both, a text about something else low on both. :func:`axis_positions` gives
+the one-dimensional *position* ``log((S + 0.5) / (O + 0.5))`` of sovereign
+(S) against open (O) matches, which does not grow with how much a text says
+about governance at all. :func:`entry_influence` shows how much each lexicon
+entry moves a result (leave one entry out).
 
 References
 ----------
@@ -53,22 +62,28 @@ global internet*. Washington, DC: New America.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from initiative_lib.checks import check_int, check_random_state
 from initiative_lib.constants import PER
+from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.corpus.schema import GROUP_ORDER
 from initiative_lib.errors import require_columns
-from initiative_lib.methods.dictionaries import group_rates
+from initiative_lib.methods.dictionaries import as_lexicon, dictionary_rates, group_rates
 
 #: the two composite axes: the first is drawn as x, the second as y
 FRAMING_AXES: dict[str, tuple[str, ...]] = {
-    "open_global": ("multistakeholder", "human_rights", "economy"),
-    "sovereign_controlled": ("sovereignty", "security", "multilateralism"),
+    "open_global": ("multistakeholder", "human_rights"),
+    "sovereign_controlled": ("sovereignty", "state_control"),
 }
+#: added to both match counts of the position, so that zero counts give a finite log ratio
+POSITION_SMOOTHING = 0.5
+POSITION_COLUMNS = ["doc_id", "n_segments", "n_tokens", "open_matches", "sovereign_matches", "position",
+                    "position_low", "position_high"]  # fmt: skip
 #: axis titles for plots
 AXIS_LABELS: dict[str, str] = {"open_global": "open and global", "sovereign_controlled": "sovereign and controlled"}
 AXES_COLUMNS = ["doc_id", "n_segments", "n_tokens", "x_matches", "y_matches", "x", "y",
@@ -344,3 +359,153 @@ def framing_profiles(
         )
         blocks.append(out.assign(resampled="segments" if single else "documents"))
     return pd.concat(blocks, ignore_index=True)
+
+
+def axis_positions(
+    rates: pd.DataFrame,
+    axes: Mapping[str, Sequence[str]] = FRAMING_AXES,
+    *,
+    smoothing: float = POSITION_SMOOTHING,
+    n_boot: int = 500,
+    ci: float = 0.95,
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Each document's position between the two axes: log ratio of sovereign to open matches.
+
+    ``position = log((S + smoothing) / (O + smoothing))`` with ``O`` the
+    matches of the first axis of ``axes`` (open) and ``S`` those of the
+    second (sovereign): positive means more sovereign than open vocabulary.
+    Unlike the two rates it does not grow with how much a text speaks of
+    governance at all. Intervals: percentile bootstrap over the document's
+    segments, as in :func:`framing_axes` (NaN for a single segment or
+    ``n_boot=0``).
+
+    Parameters
+    ----------
+    rates : DataFrame
+        Output of :func:`~initiative_lib.methods.dictionaries.dictionary_rates`.
+    axes : mapping
+        As in :func:`framing_axes` (open axis first, sovereign second).
+    smoothing : float
+        Added to both counts (> 0).
+    n_boot, ci, random_state
+        As in :func:`framing_axes`.
+
+    Returns
+    -------
+    DataFrame
+        :data:`POSITION_COLUMNS`, one row per document.
+
+    Examples
+    --------
+    >>> rates = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "category": ["o", "s"] * 2,
+    ...                       "matches": [0, 3, 2, 2], "n_tokens": [100, 100, 50, 50]})
+    >>> out = axis_positions(rates, {"open": ["o"], "sov": ["s"]}, n_boot=0)
+    >>> out[["doc_id", "open_matches", "sovereign_matches"]].values.tolist()
+    [['a', 0, 3], ['b', 2, 2]]
+    >>> out["position"].round(3).tolist()
+    [1.946, 0.0]
+    """
+    if isinstance(smoothing, bool) or not isinstance(smoothing, int | float) or not smoothing > 0:
+        msg = f"smoothing must be a positive number; got {smoothing!r}"
+        raise ValueError(msg)
+    axes_out = framing_axes(rates, axes, n_boot=0)
+    out = pd.DataFrame(
+        {
+            "doc_id": axes_out["doc_id"],
+            "n_segments": axes_out["n_segments"],
+            "n_tokens": axes_out["n_tokens"],
+            "open_matches": axes_out["x_matches"],
+            "sovereign_matches": axes_out["y_matches"],
+        }
+    )
+    out["position"] = np.log((out["sovereign_matches"] + smoothing) / (out["open_matches"] + smoothing))
+    out["position_low"] = np.nan
+    out["position_high"] = np.nan
+    n_boot = check_int(n_boot, "n_boot", minimum=0)
+    if n_boot and "seg_no" in rates.columns:
+        rng = check_random_state(random_state)
+        (_, o_cats), (_, s_cats) = check_axes(axes, list(dict.fromkeys(rates["category"])))
+        wide = rates.pivot_table(index=["doc_id", "seg_no"], columns="category", values="matches", aggfunc="sum")
+        seg = pd.DataFrame(
+            {
+                "o": wide[list(o_cats)].fillna(0).sum(axis=1),
+                "s": wide[list(s_cats)].fillna(0).sum(axis=1),
+            }
+        ).reset_index()
+        lo_q, hi_q = (1 - ci) / 2, 1 - (1 - ci) / 2
+        for i, doc_id in enumerate(out["doc_id"]):
+            sel = seg[seg["doc_id"] == doc_id]
+            if len(sel) < 2:
+                continue
+            draws = rng.integers(0, len(sel), size=(n_boot, len(sel)))
+            o = sel["o"].to_numpy(dtype=float)[draws].sum(axis=1)
+            sv = sel["s"].to_numpy(dtype=float)[draws].sum(axis=1)
+            low, high = np.quantile(np.log((sv + smoothing) / (o + smoothing)), [lo_q, hi_q])
+            out.loc[i, ["position_low", "position_high"]] = [low, high]
+    return out[POSITION_COLUMNS]
+
+
+def entry_influence(
+    dtm: DocumentTermMatrix,
+    statistic: Callable[[pd.DataFrame], Mapping[str, float]],
+    *,
+    lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
+    categories: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Leave-one-entry-out influence: how much each lexicon entry moves a result.
+
+    The statistic is computed with the full lexicon, then once with each
+    entry of ``categories`` removed; the table lists every entry with the
+    statistic's values without it and the change from the full lexicon.
+    An entry whose removal flips a finding carries that finding.
+
+    Parameters
+    ----------
+    dtm : DocumentTermMatrix
+        The matrix the rates are computed on (bigrams included when the lexicon has phrases).
+    statistic : callable
+        Takes the output of :func:`~initiative_lib.methods.dictionaries.dictionary_rates`
+        and returns a mapping of named numbers (e.g. a document's position).
+    lexicon : DataFrame or path, optional
+        Default: the shipped framing lexicon.
+    categories : sequence of str, optional
+        Entries of these categories are left out in turn (default: the
+        categories of :data:`FRAMING_AXES`).
+
+    Returns
+    -------
+    DataFrame
+        One row for the full lexicon (``entry`` = ``"(none)"``) then one
+        per entry: ``category``, ``entry``, the statistic's values and, for
+        each, ``change_<name>`` (value without the entry minus full value).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from initiative_lib.corpus.matrix import from_counts
+    >>> m = from_counts([{"peace": 2, "rights": 1}], pd.DataFrame({"doc_id": ["a"], "n_tokens": [10]}))
+    >>> lex = pd.DataFrame({"category": ["p", "p", "r"], "entry": ["peace", "war", "rights"]})
+    >>> stat = lambda r: {"p": float(r.loc[r["category"] == "p", "matches"].sum())}
+    >>> entry_influence(m, stat, lexicon=lex, categories=["p"])[["category", "entry", "p", "change_p"]]
+      category   entry    p  change_p
+    0     (all)  (none)  2.0       0.0
+    1        p   peace  0.0      -2.0
+    2        p     war  2.0       0.0
+    """
+    lex = as_lexicon(lexicon)
+    cats = list(categories) if categories is not None else [c for v in FRAMING_AXES.values() for c in v]
+    unknown = sorted(set(cats) - set(lex["category"]))
+    if unknown:
+        msg = f"categories {unknown} are not in the lexicon; available: {sorted(set(lex['category']))}"
+        raise ValueError(msg)
+    full = dict(statistic(dictionary_rates(dtm, lex)))
+    records = [{"category": "(all)", "entry": "(none)", **full}]
+    for idx in lex.index[lex["category"].isin(cats)]:
+        sub = lex.drop(index=idx).reset_index(drop=True)
+        values = dict(statistic(dictionary_rates(dtm, sub)))
+        records.append({"category": lex.loc[idx, "category"], "entry": lex.loc[idx, "entry"], **values})
+    out = pd.DataFrame(records)
+    for name in full:
+        out[f"change_{name}"] = out[name] - full[name]
+    return out

@@ -33,6 +33,7 @@ from initiative_lib.study.specification import (
     PREPROCESS,
     RANDOM_STATE,
     SEEDS,
+    STUDY_DATE,
     AnalysisData,
     K,
     analysis_data,
@@ -54,6 +55,10 @@ class Specification:
     k: int = K
     method: str = METHOD
     random_state: int = RANDOM_STATE
+    #: fit only on documents certainly written before this ISO date (None: all)
+    before: str | None = None
+    #: count the target without its headline and verbatim repeats
+    drop_repeats: bool = False
 
 
 HEADLINE = Specification("headline")
@@ -69,6 +74,8 @@ DEFAULT_SPECIFICATIONS: tuple[Specification, ...] = (
     Specification("stricter trimming", config=replace(PREPROCESS, min_df=20, max_df=0.2)),
     Specification("place names kept", config=replace(PREPROCESS, stopwords="english+domain")),
     Specification("English stopwords only", config=replace(PREPROCESS, stopwords="english")),
+    Specification("written before the initiative", before=STUDY_DATE),
+    Specification("report without repeats", drop_repeats=True),
 )
 
 
@@ -106,13 +113,14 @@ def _summarise(spec: Specification, data: AnalysisData, model: TopicModel, headl
     return row
 
 
-def _config_key(config: PreprocessConfig) -> str:
-    return json.dumps(config.to_dict(), sort_keys=True, default=str)
+def _config_key(spec: Specification) -> str:
+    key = {**spec.config.to_dict(), "before": spec.before, "drop_repeats": spec.drop_repeats}
+    return json.dumps(key, sort_keys=True, default=str)
 
 
-def _prepare(args: tuple[PreprocessConfig, DocumentTermMatrix, str]) -> AnalysisData:
-    config, raw, target = args
-    data = analysis_data(config, raw=raw, target=target)
+def _prepare(args: tuple[Specification, DocumentTermMatrix, str]) -> AnalysisData:
+    spec, raw, target = args
+    data = analysis_data(spec.config, raw=raw, target=target, before=spec.before, drop_repeats=spec.drop_repeats)
     # the raw matrix is the caller's; drop it so that it is not sent back and forth
     return replace(data, raw=data.fit)
 
@@ -157,11 +165,11 @@ def robustness_table(
         raise ValueError(msg)
     n_jobs = check_int(n_jobs, "n_jobs", minimum=1)
     # specifications that share a preprocessing share its matrices: prepare each once
-    configs = {_config_key(spec.config): spec.config for spec in specs}
+    configs = {_config_key(spec): spec for spec in specs}
     with ProcessPoolExecutor(max_workers=n_jobs) if n_jobs > 1 else nullcontext() as pool:
         run = map if pool is None else pool.map
         data = dict(zip(configs, run(_prepare, [(c, raw, target) for c in configs.values()]), strict=True))
-        spec_data = [data[_config_key(spec.config)] for spec in specs]
+        spec_data = [data[_config_key(spec)] for spec in specs]
         fits = run(_fit, list(zip(specs, spec_data, strict=True)))
         models = list(progress_bar(fits, total=len(specs), desc="robustness fits", progress=progress))
     results = list(zip(specs, models, spec_data, strict=True))

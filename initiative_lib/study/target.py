@@ -70,6 +70,7 @@ from initiative_lib.corpus.load import CorpusError, open_corpus
 from initiative_lib.corpus.matrix import DocumentTermMatrix, from_counts
 from initiative_lib.errors import require_columns
 from initiative_lib.methods.dictionaries import as_lexicon, dictionary_rates, lexicon_matches, load_lexicon
+from initiative_lib.methods.intervals import poisson_interval
 from initiative_lib.methods.keyness import keyness
 from initiative_lib.methods.preprocess import PreprocessConfig, preprocess, rank_collocations
 from initiative_lib.paths import PARTS_LEXICON
@@ -616,10 +617,15 @@ def framing_comparison(group_rates_df: pd.DataFrame, *, target: str = "initiativ
     -------
     DataFrame
         ``category``, the target's ``matches`` and ``rate`` (per 1,000
-        tokens), one column of mean rates per other group, and ``above`` /
-        ``below``: the groups whose whole interval lies below / above the
-        target's rate (the target's rate is *above* theirs), joined by
-        ``", "``. A group without an interval is never listed.
+        tokens) and, when ``group_rates_df`` has ``n_tokens``, the exact
+        Poisson (Garwood) 95% interval of the target's rate (``rate_low``,
+        ``rate_high``; a zero count gets [0, 3.69 per n_tokens], never
+        [0, 0]); one column of mean rates per other group; and ``above`` /
+        ``below``: the groups whose whole interval lies below the target's
+        lower bound / above its upper bound (without ``n_tokens``: its rate),
+        joined by ``", "``. A group without an interval is never listed. So a
+        zero count is "below" a group only if that group's whole interval
+        lies above what zero matches in the target's length can rule out.
 
     Examples
     --------
@@ -630,6 +636,15 @@ def framing_comparison(group_rates_df: pd.DataFrame, *, target: str = "initiativ
       category  matches  rate    b above below
     0        x        4   8.0  3.0     b
     1        y        0   0.0  2.0           b
+
+    With the target's length, its exact interval decides: 4 matches in 500
+    tokens do not rule out a rate of 4 per 1,000, and 0 matches do not rule
+    out 3, so neither difference is claimed.
+
+    >>> g["n_tokens"] = [500, 500, 10000, 10000]
+    >>> out = framing_comparison(g, target="a")
+    >>> out[["rate_low", "rate_high"]].round(2).values.tolist(), out["above"].tolist(), out["below"].tolist()
+    ([[2.18, 20.48], [0.0, 7.38]], ['', ''], ['', ''])
     """
     needed = [by, "category", "matches", "rate", "ci_low", "ci_high"]
     require_columns(group_rates_df, needed, "group_rates_df", "the output of group_rates()")
@@ -647,6 +662,11 @@ def framing_comparison(group_rates_df: pd.DataFrame, *, target: str = "initiativ
             "rate": t["rate"].to_numpy(dtype=float),
         }
     )
+    lo_t, hi_t = out["rate"].to_numpy(dtype=float), out["rate"].to_numpy(dtype=float)
+    if "n_tokens" in t.columns:
+        bounds = poisson_interval(t["matches"].to_numpy(), t["n_tokens"].to_numpy(dtype=float))
+        lo_t, hi_t = bounds["rate_low"].to_numpy(dtype=float), bounds["rate_high"].to_numpy(dtype=float)
+        out["rate_low"], out["rate_high"] = lo_t, hi_t
     above: list[list[str]] = [[] for _ in categories]
     below: list[list[str]] = [[] for _ in categories]
     for group in others:
@@ -654,10 +674,10 @@ def framing_comparison(group_rates_df: pd.DataFrame, *, target: str = "initiativ
         out[str(group)] = g["rate"].to_numpy(dtype=float)
         low = g["ci_low"].to_numpy(dtype=float)
         high = g["ci_high"].to_numpy(dtype=float)
-        for i, rate in enumerate(out["rate"]):
-            if high[i] < rate:
+        for i in range(len(categories)):
+            if high[i] < lo_t[i]:
                 above[i].append(str(group))
-            elif low[i] > rate:
+            elif low[i] > hi_t[i]:
                 below[i].append(str(group))
     out["above"] = [", ".join(a) for a in above]
     out["below"] = [", ".join(b) for b in below]

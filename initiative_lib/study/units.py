@@ -5,7 +5,13 @@ compare one NETmundial submission with another. Notebook 04 compares the
 initiative with *units* instead, defined once here by :func:`comparison_units`:
 
 * the initiative on its own;
-* each of the four declarations on its own (they are distinct, famous texts);
+* each declaration (group ``declaration``: the Paris Call, Barlow) and each
+  national policy document read on its own (group ``national``: the US 2011
+  international strategy, the Russian 2000 doctrine) as its own unit (they
+  are distinct, famous texts);
+* optionally, named documents taken out of their pool as their own unit
+  (``own=``), such as China's NETmundial submission :data:`CHINA_NETMUNDIAL`,
+  so that China's own voice can be shown beside the initiative;
 * the national strategies pooled in two periods, before and from
   :data:`STRATEGY_SPLIT_YEAR` (2015, the median year of the panel: 41 and 44
   strategies). The later half was written in the years the initiative answers
@@ -42,7 +48,14 @@ from initiative_lib.study.specification import INITIATIVE
 
 #: strategies dated before this year form the first strategy unit, the others the second
 STRATEGY_SPLIT_YEAR = 2015
-#: short labels of the declarations, in the order they are shown (by year)
+#: China's own NETmundial 2014 submission (the Government of China's proposal of an
+#: international code of conduct for information security)
+CHINA_NETMUNDIAL = "nm-009"
+#: its label when it is shown as its own unit
+CHINA_NETMUNDIAL_LABEL = "China at NETmundial 2014"
+#: the groups whose documents are each their own unit
+SINGLE_DOCUMENT_GROUPS = ("declaration", "national")
+#: short labels of the declarations and national documents, in the order they are shown (by year)
 DECLARATION_LABELS: dict[str, str] = {
     "decl-barlow-1996": "Barlow 1996",
     "decl-rus-infosec-doctrine-2000": "Russian doctrine 2000",
@@ -78,6 +91,7 @@ def comparison_units(
     split_year: int = STRATEGY_SPLIT_YEAR,
     target: str = INITIATIVE,
     target_label: str | None = None,
+    own: dict[str, str] | None = None,
 ) -> pd.Series:
     """The comparison unit of every row (document or segment).
 
@@ -95,14 +109,19 @@ def comparison_units(
     target_label : str, optional
         The target unit's label (default: ``"Initiative 2020"`` for the
         initiative, otherwise the target's ``doc_id``).
+    own : dict, optional
+        ``doc_id`` -> label of documents taken out of their pooled unit and
+        shown on their own, listed after the target, e.g.
+        ``{CHINA_NETMUNDIAL: CHINA_NETMUNDIAL_LABEL}``. A unit never mixes
+        groups, so each such document is its own unit.
 
     Returns
     -------
     Series
         Ordered categorical, aligned with ``rows`` (same index), named
         ``unit``. Categories are the units present, in display order:
-        the target, the initiative (when it is not the target), declarations
-        by year, strategies by period, NETmundial sectors, then added
+        the target, the initiative (when it is not the target), documents of
+        ``own``, declarations and national documents by year, strategies by period, NETmundial sectors, then added
         documents (each its own unit, labelled by ``doc_id``). A declaration without a short label in
         :data:`DECLARATION_LABELS` is labelled by its ``doc_id``.
 
@@ -145,7 +164,7 @@ def comparison_units(
     doc_ids = rows["doc_id"].astype(str)
     labels = pd.Series(np.full(len(rows), None, dtype=object), index=rows.index, name="unit")
     labels[groups == "initiative"] = INITIATIVE_LABEL
-    decl = groups == "declaration"
+    decl = groups.isin(SINGLE_DOCUMENT_GROUPS)
     labels[decl] = doc_ids[decl].map(lambda d: DECLARATION_LABELS.get(d, d))
     strat = groups == "strategy"
     if strat.any():
@@ -168,8 +187,14 @@ def comparison_units(
     labels[user] = doc_ids[user]
     if target_label is None:
         target_label = INITIATIVE_LABEL if target == INITIATIVE else str(target)
+    own = {} if own is None else dict(own)
+    for doc_id, label in own.items():
+        if not isinstance(label, str) or not label:
+            msg = f"own[{doc_id!r}] must be a non-empty label; got {label!r}"
+            raise ValueError(msg)
+        labels[doc_ids == str(doc_id)] = label
     labels[doc_ids == str(target)] = target_label
-    order = [target_label, INITIATIVE_LABEL]
+    order = [target_label, INITIATIVE_LABEL, *own.values()]
     order += [v for k, v in DECLARATION_LABELS.items() if (doc_ids[decl] == k).any()]
     order += sorted(set(labels[decl]) - set(DECLARATION_LABELS.values()))
     order += list(strategy_labels(int(split_year)))

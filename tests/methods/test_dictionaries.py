@@ -18,6 +18,7 @@ from initiative_lib.text.tokens import count_segment
 
 CATEGORIES = [
     "sovereignty",
+    "state_control",
     "multistakeholder",
     "human_rights",
     "security",

@@ -61,8 +61,8 @@ RATES = long_rates(
 def test_framing_axes_definition_uses_disjoint_shipped_categories():
     categories = set(load_lexicon()["category"])
     assert list(FRAMING_AXES) == ["open_global", "sovereign_controlled"]
-    assert FRAMING_AXES["sovereign_controlled"] == ("sovereignty", "security", "multilateralism")
-    assert FRAMING_AXES["open_global"] == ("multistakeholder", "human_rights", "economy")
+    assert FRAMING_AXES["sovereign_controlled"] == ("sovereignty", "state_control")
+    assert FRAMING_AXES["open_global"] == ("multistakeholder", "human_rights")
     used = [c for cats in FRAMING_AXES.values() for c in cats]
     assert set(used) <= categories
     assert len(used) == len(set(used))
@@ -270,7 +270,8 @@ def test_comparison_units_on_the_corpus(corpus_rows):
     assert units.index.equals(corpus_rows.index)
     assert unit_groups(corpus_rows, units).value_counts().to_dict() == {
         "netmundial": 6,
-        "declaration": 4,
+        "declaration": 2,
+        "national": 2,
         "strategy": 2,
         "initiative": 1,
     }
@@ -441,3 +442,28 @@ def test_document_segments_only_for_texts():
     assert paras.iloc[0].startswith("World Initiative on jointly building")
     with pytest.raises(ValueError, match="ships as features only"):
         document_segments("decl-barlow-1996")
+
+
+def test_comparison_units_own_documents_and_national_group():
+    from initiative_lib.study.units import CHINA_NETMUNDIAL, CHINA_NETMUNDIAL_LABEL
+
+    rows = pd.DataFrame(
+        {
+            "doc_id": ["nm-001", CHINA_NETMUNDIAL, "decl-rus-infosec-doctrine-2000", "wic-initiative-2020"],
+            "group": ["netmundial", "netmundial", "national", "initiative"],
+            "year": [2014, 2014, 2000, 2020],
+            "sector": ["government", "government", None, None],
+        }
+    )
+    units = comparison_units(rows, own={CHINA_NETMUNDIAL: CHINA_NETMUNDIAL_LABEL})
+    assert units.tolist() == [
+        "NETmundial government",
+        CHINA_NETMUNDIAL_LABEL,
+        "Russian doctrine 2000",
+        INITIATIVE_LABEL,
+    ]
+    assert list(units.cat.categories)[:3] == [INITIATIVE_LABEL, CHINA_NETMUNDIAL_LABEL, "Russian doctrine 2000"]
+    # without own=, China's submission is pooled with its sector
+    assert comparison_units(rows).tolist()[1] == "NETmundial government"
+    with pytest.raises(ValueError, match="non-empty label"):
+        comparison_units(rows, own={CHINA_NETMUNDIAL: ""})

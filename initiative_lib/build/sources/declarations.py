@@ -1,4 +1,11 @@
-"""Readers for the four declarations in the mirror's ``declarations/`` folder.
+"""Readers for the four texts in the mirror's ``declarations/`` folder.
+
+Two are international declarations (group ``declaration``): the Paris Call
+(launched by France and endorsed by states, companies and civil society) and
+Barlow's declaration (an individual's manifesto). Two are one government's own
+national policy (group ``national``): the US *International Strategy for
+Cyberspace* (2011) and the Russian *Information Security Doctrine* (2000).
+They keep their ``decl-`` ids so that references to them stay valid.
 
 Each declaration is described by a :class:`Declaration` record (metadata the
 corpus ships) and turned into plain text by a small pure function: the Paris
@@ -81,6 +88,7 @@ class Declaration:
     licence: str
     extract: Callable[[str], str]
     notes: str = ""
+    group: str = "declaration"
 
 
 DECLARATIONS: tuple[Declaration, ...] = (
@@ -93,7 +101,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         "FRA",
         "2018-11-12",
         "day",
-        "EUPL-1.2",
+        "government-document-fr",
         strip_markdown,
         "English version; a French version exists in the mirror and is not included",
     ),
@@ -122,7 +130,8 @@ DECLARATIONS: tuple[Declaration, ...] = (
         "public-domain-us-government",
         _identity,
         "subtitled 'Prosperity, Security, and Openness'; PDF extraction: table-of-contents leaders, "
-        "many sentence-final full stops lost",
+        "many sentence-final full stops lost; group national (one government's own policy)",
+        "national",
     ),
     Declaration(
         "decl-rus-infosec-doctrine-2000",
@@ -135,6 +144,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         "day",
         "government-document",
         _identity,
-        "English translation, PDF extraction",
+        "English translation, PDF extraction; group national (one government's own policy)",
+        "national",
     ),
 )
