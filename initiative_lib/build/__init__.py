@@ -5,10 +5,21 @@ the paragraphs of a UN General Debate folder.
 
 from __future__ import annotations
 
-from initiative_lib.build.from_mirror import BuiltDocument, build_corpus, build_declarations, build_initiative, build_netmundial, build_strategies, build_ungdc, read_catalogue, shorten, write_corpus
 from initiative_lib.build.add import add_document, count_text, read_user_text
 from initiative_lib.build.fetch import fetch_texts, read_full_text, read_sources
 from initiative_lib.build.folder import read_text_folder
+from initiative_lib.build.from_mirror import (
+    BuiltDocument,
+    build_corpus,
+    build_declarations,
+    build_initiative,
+    build_netmundial,
+    build_strategies,
+    build_ungdc,
+    read_catalogue,
+    shorten,
+    write_corpus,
+)
 from initiative_lib.build.ungdc_paragraphs import count_texts, ungdc_paragraph_matrix
 
 __all__ = [

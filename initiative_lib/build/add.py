@@ -279,7 +279,10 @@ def add_document(
         raise CorpusError(msg) from None
     for col in ("title", "issuer", "notes"):
         if any(ch in rec[col] for ch in "\x00\r"):
-            msg = f"cannot add {doc_id!r}: field {col!r}: value {rec[col]!r} holds a NUL or carriage return; expected text"
+            msg = (
+                f"cannot add {doc_id!r}: field {col!r}: value {rec[col]!r} holds a NUL or carriage return; "
+                "expected text"
+            )
             raise CorpusError(msg)
 
     text, used = _read_user_text(file, encoding)
@@ -319,7 +322,9 @@ def add_document(
             raise CorpusError(msg)
         text_path = path_inside(root, text_file, manifest_path, len(manifest) + 2, "text_file")
         if text_path.exists():
-            msg = f"{text_path}: already exists but {doc_id!r} is not in the manifest; remove it or choose another doc_id"
+            msg = (
+                f"{text_path}: already exists but {doc_id!r} is not in the manifest; remove it or choose another doc_id"
+            )
             raise CorpusError(msg)
         old_manifest = manifest_path.read_bytes()
         new_manifest = csv_text([*_manifest_rows(old_manifest), rec], list(schema.DOCUMENT_COLUMNS)).encode("utf-8")

@@ -26,11 +26,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from initiative_lib.corpus import schema
-from initiative_lib.text.cleaning import clean_text, decode_bytes
+from initiative_lib.corpus.features import atomic_write_bytes
 from initiative_lib.corpus.load import Corpus, open_corpus, read_checksums, sha256_file
 from initiative_lib.errors import ChecksumError, CorpusError, where
-from initiative_lib.corpus.features import atomic_write_bytes
 from initiative_lib.paths import cache_dir as resolve_cache_dir
+from initiative_lib.text.cleaning import clean_text, decode_bytes
 
 PathLike = str | os.PathLike[str]
 

@@ -24,9 +24,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from initiative_lib.text.cleaning import CleaningRecord, read_clean
 from initiative_lib.errors import CorpusError, where
 from initiative_lib.progress import Progress, want_progress
+from initiative_lib.text.cleaning import CleaningRecord, read_clean
 
 #: one CSV row: its number (the header is row 1) and its values by column
 Row = tuple[int, dict[str, str]]

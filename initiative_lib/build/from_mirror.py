@@ -14,20 +14,26 @@ import csv
 import hashlib
 import os
 import re
-from typing import cast
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
-from initiative_lib.corpus import schema
-from initiative_lib.text.cleaning import CleaningRecord, clean_text, decode_bytes
-from initiative_lib.corpus.load import checksum_lines, text_segments
-from initiative_lib.errors import CorpusError, where
-from initiative_lib.corpus.features import SegmentFeatures, atomic_write_text, csv_text, features_from_segments, write_features
-from initiative_lib.paths import SOURCES_DIR
-from initiative_lib.text.segments import drop_repeated, segment_text
 from initiative_lib.build.sources import netmundial, ungdc
 from initiative_lib.build.sources.declarations import DECLARATIONS
 from initiative_lib.build.sources.mirror import upstream_url
+from initiative_lib.corpus import schema
+from initiative_lib.corpus.features import (
+    SegmentFeatures,
+    atomic_write_text,
+    csv_text,
+    features_from_segments,
+    write_features,
+)
+from initiative_lib.corpus.load import checksum_lines, text_segments
+from initiative_lib.errors import CorpusError, where
+from initiative_lib.paths import SOURCES_DIR
+from initiative_lib.text.cleaning import CleaningRecord, clean_text, decode_bytes
+from initiative_lib.text.segments import drop_repeated, segment_text
 from initiative_lib.text.tokens import SegmentCounts
 
 INITIATIVE_ID = "wic-initiative-2020"

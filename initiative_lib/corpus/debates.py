@@ -96,8 +96,10 @@ def _read_debates(root: Path) -> tuple[pd.DataFrame, list, pd.DataFrame]:
         raise CorpusError(msg)
     records = read_csv_records(table, PARAGRAPH_COLUMNS)
     for (row, rec), feat in zip(records, feats, strict=False):
-        if rec["doc_id"] != feat.doc_id or rec["paragraph"] != str(feat.seg_no) or rec["n_tokens"] != str(
-            feat.counts.n_tokens
+        if (
+            rec["doc_id"] != feat.doc_id
+            or rec["paragraph"] != str(feat.seg_no)
+            or rec["n_tokens"] != str(feat.counts.n_tokens)
         ):
             msg = (
                 f"{where(table, row)}: ({rec['doc_id']!r}, paragraph {rec['paragraph']!r}, n_tokens "

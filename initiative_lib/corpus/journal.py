@@ -116,17 +116,16 @@ def recover(root: Path, *, locked: bool = False) -> str | None:
     if not has_pending(root) and not (root / STAGING_DIR).exists():
         return None
     if not locked:
-        try:
-            with corpus_lock(root):
-                return recover(root, locked=True)
-        except CorpusError:
+        if not os.access(root, os.W_OK | os.X_OK):
             if has_pending(root):
                 msg = (
                     f"{root / JOURNAL_FILE}: an interrupted change is pending but the folder cannot be "
                     "written; expected a writable corpus folder so that the change can be completed"
                 )
-                raise CorpusError(msg) from None
+                raise CorpusError(msg)
             return None  # a read-only folder with a stale staging folder: harmless, it is ignored
+        with corpus_lock(root):
+            return recover(root, locked=True)
     journal = root / JOURNAL_FILE
     if not journal.is_file():
         shutil.rmtree(root / STAGING_DIR, ignore_errors=True)

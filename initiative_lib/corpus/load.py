@@ -68,7 +68,10 @@ def read_checksums(root: Path) -> dict[str, str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line_no = data[: err.start].count(b"\n") + 1
-        msg = f"{where(path, line_no)}: not valid UTF-8 (byte {data[err.start]:#04x}); expected '<64 hex digits>  <path>' lines"
+        msg = (
+            f"{where(path, line_no)}: not valid UTF-8 (byte {data[err.start]:#04x}); "
+            "expected '<64 hex digits>  <path>' lines"
+        )
         raise CorpusError(msg) from None
     sums: dict[str, str] = {}
     for line_no, line in enumerate(text.split("\n"), start=1):
@@ -208,14 +211,17 @@ def read_csv_records(path: Path, columns: list[str]) -> list[tuple[int, dict[str
     >>> read_csv_records(p, ["a", "b"])
     Traceback (most recent call last):
     ...
-    initiative_lib.errors.CorpusError: .../t.csv, row 3: a quoted field is never closed (from line 3 to the end of the file); expected '"' to end it
+    initiative_lib.errors.CorpusError: .../t.csv, row 3: a quoted field is never closed (from line 3 ...
     """
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line_no = data[: err.start].count(b"\n") + 1
-        msg = f"{where(path, line_no)}: not valid UTF-8 (byte {data[err.start]:#04x} at offset {err.start}); expected UTF-8 CSV"
+        msg = (
+            f"{where(path, line_no)}: not valid UTF-8 (byte {data[err.start]:#04x} at offset {err.start}); "
+            "expected a UTF-8 CSV file"
+        )
         raise CorpusError(msg) from None
     if "\x00" in text:
         line_no = text[: text.index("\x00")].count("\n") + 1
@@ -238,9 +244,8 @@ def read_csv_records(path: Path, columns: list[str]) -> list[tuple[int, dict[str
                 unknown = [c for c in header if c not in columns]
                 repeated = sorted({c for c in header if header.count(c) > 1})
                 if missing or unknown or repeated:
-                    msg = (
-                        f"{where(path, 1)}: columns must be {columns}; missing {missing}, unknown {unknown}"
-                        + (f", repeated {repeated}" if repeated else "")
+                    msg = f"{where(path, 1)}: columns must be {columns}; missing {missing}, unknown {unknown}" + (
+                        f", repeated {repeated}" if repeated else ""
                     )
                     raise CorpusError(msg)
             elif values:
@@ -319,7 +324,7 @@ def check_manifest_row(rec: dict[str, str], path: Path, row: int | None, root: P
         msg = f"{where(path, row, 'n_tokens')}: document {rec['doc_id']!r} is empty; expected at least one token"
         raise CorpusError(msg)
     if rec["text_file"]:
-        target = path_inside(root, rec["text_file"], path, row, "text_file")
+        target = path_inside(root, rec["text_file"], path, "new" if row is None else row, "text_file")
         if not target.is_file():
             msg = f"{where(path, row, 'text_file')}: file {rec['text_file']!r} does not exist in {root}"
             raise CorpusError(msg)

@@ -7,18 +7,15 @@ one written by the build's own writer into a temporary folder.
 from __future__ import annotations
 
 import errno
-
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from initiative_lib.build import add as add_module
 from initiative_lib.build.add import add_document, count_text, read_user_text
-from initiative_lib.corpus import journal
 from initiative_lib.build.from_mirror import BuiltDocument, write_corpus
 from initiative_lib.cli import main
-from initiative_lib.corpus import schema
+from initiative_lib.corpus import journal, schema
 from initiative_lib.corpus.load import load_corpus, load_segments, read_manifest, text_segments, validate_corpus
 from initiative_lib.corpus.matrix import document_term_matrix
 from initiative_lib.errors import ChecksumError, CorpusError

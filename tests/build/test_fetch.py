@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import MIRROR
 
 from initiative_lib.build import from_mirror as build
 from initiative_lib.build.fetch import fetch_texts, read_full_text, read_sources
@@ -26,8 +27,6 @@ from initiative_lib.errors import ChecksumError, CorpusError
 from initiative_lib.text.cleaning import clean_text
 from initiative_lib.text.segments import segment_text
 from initiative_lib.text.tokens import count_segment
-
-from helpers import MIRROR
 
 pytestmark = [
     pytest.mark.mirror,
