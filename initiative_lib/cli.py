@@ -91,7 +91,8 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument(
         "--doc-id",
         required=True,
-        help="a new id: 1 to 80 characters, lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+        help="a new id: 1 to 80 characters, lower-case letters, digits, '.', '_' or '-', "
+        "starting with a letter or digit",
     )
     a.add_argument("--title", required=True, help="the document's title")
     a.add_argument("--issuer", required=True, help="who issued the document")

@@ -118,7 +118,7 @@ def check_text_bytes(data: bytes, path: Path, loc: str) -> None:
     >>> check_text_bytes(b"\x89PNG\r\n\x1a\n...", Path("a.txt"), "meta.csv, row 2, field 'file'")
     Traceback (most recent call last):
     ...
-    initiative_lib.errors.CorpusError: a.txt (meta.csv, row 2, field 'file'): a PNG image, not text; expected a UTF-8 text file
+    initiative_lib.errors.CorpusError: a.txt (meta.csv, row 2, field 'file'): a PNG image, not text; ...
     """
     for magic, what in BINARY_SIGNATURES.items():
         if data.startswith(magic):
