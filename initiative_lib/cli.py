@@ -66,11 +66,11 @@ def _choices(values: object) -> list[str]:
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the command line."""
-    from initiative_lib import __version__
+    import initiative_lib
     from initiative_lib.corpus import schema
 
     top = argparse.ArgumentParser(prog="python -m initiative_lib", description=__doc__)
-    top.add_argument("--version", action="version", version=f"initiative_lib {__version__}")
+    top.add_argument("--version", action="version", version=f"initiative_lib {initiative_lib.__version__}")
     sub = top.add_subparsers(dest="area", required=True, help="the part of the package to use")
     corpus = sub.add_parser("corpus", help="build, check, extend or fetch the corpus")
     cmds = corpus.add_subparsers(dest="command", required=True, help="what to do with the corpus")
