@@ -43,9 +43,12 @@ def _add(args: argparse.Namespace) -> int:
         licence=args.licence,
         date_precision=args.date_precision,
         notes=args.notes,
+        encoding=args.encoding,
         corpus_dir=args.corpus_dir,
     )
     sys.stdout.write(f"added {row['doc_id']}: {row['n_segments']} segments, {row['n_tokens']} tokens\n")
+    if args.encoding != "utf-8":
+        sys.stdout.write(f"encoding: {row['notes'].rsplit('; ', 1)[-1]}\n")
     return 0
 
 
@@ -57,12 +60,21 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _choices(values: object) -> list[str]:
+    return sorted(values)  # type: ignore[call-overload]
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the command line."""
+    import initiative_lib
+    from initiative_lib.corpus import schema
+
     top = argparse.ArgumentParser(prog="python -m initiative_lib", description=__doc__)
-    sub = top.add_subparsers(dest="area", required=True)
+    top.add_argument("--version", action="version", version=f"initiative_lib {initiative_lib.__version__}")
+    sub = top.add_subparsers(dest="area", required=True, help="the part of the package to use")
     corpus = sub.add_parser("corpus", help="build, check, extend or fetch the corpus")
-    cmds = corpus.add_subparsers(dest="command", required=True)
+    cmds = corpus.add_subparsers(dest="command", required=True, help="what to do with the corpus")
+    corpus_help = "the corpus folder (default: $INITIATIVE_CORPUS, else the package's corpus/)"
 
     b = cmds.add_parser("build", help="regenerate every derived corpus file from the offline mirror")
     b.add_argument("--mirror", required=True, help="the mirror folder, e.g. ../shared/corpora")
@@ -71,29 +83,56 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_build)
 
     v = cmds.add_parser("validate", help="check the corpus folder; exit 1 with a message on the first problem")
-    v.add_argument("--corpus-dir", default=None)
+    v.add_argument("--corpus-dir", default=None, help=corpus_help)
     v.set_defaults(func=_validate)
 
-    a = cmds.add_parser("add", help="add your own document (UTF-8 text) to the corpus")
-    a.add_argument("file")
-    a.add_argument("--doc-id", required=True)
-    a.add_argument("--title", required=True)
-    a.add_argument("--issuer", required=True)
-    a.add_argument("--date", required=True, help="YYYY-MM-DD")
-    a.add_argument("--date-precision", default="day", choices=["day", "month", "year"])
-    a.add_argument("--issuer-type", default="government")
-    a.add_argument("--country", default="", help="ISO 3166-1 alpha-3, e.g. CHN")
-    a.add_argument("--language", default="en")
-    a.add_argument("--group", default="user")
-    a.add_argument("--licence", default="user-supplied")
-    a.add_argument("--notes", default="")
-    a.add_argument("--corpus-dir", default=None)
+    a = cmds.add_parser("add", help="add your own document (a text file) to the corpus, all or nothing")
+    a.add_argument("file", help="the text file to add (UTF-8 unless --encoding says otherwise)")
+    a.add_argument(
+        "--doc-id",
+        required=True,
+        help="a new id: 1 to 80 characters, lower-case letters, digits, '.', '_' or '-', "
+        "starting with a letter or digit",
+    )
+    a.add_argument("--title", required=True, help="the document's title")
+    a.add_argument("--issuer", required=True, help="who issued the document")
+    a.add_argument("--date", required=True, help="YYYY-MM-DD (first day of the month or year for coarser dates)")
+    a.add_argument("--date-precision", default="day", choices=_choices(schema.DATE_PRECISIONS), help="%(choices)s")
+    a.add_argument(
+        "--issuer-type",
+        default="government",
+        choices=_choices(schema.ISSUER_TYPES),
+        metavar="TYPE",
+        help="one of %(choices)s",
+    )
+    a.add_argument("--country", default="", help="ISO 3166-1 alpha-3 code, e.g. CHN (default: none)")
+    a.add_argument("--language", default="en", help="ISO 639-1 code (default: en)")
+    a.add_argument(
+        "--group", default="user", choices=_choices(schema.GROUPS), metavar="GROUP", help="one of %(choices)s"
+    )
+    a.add_argument(
+        "--licence",
+        default="user-supplied",
+        choices=_choices(schema.LICENCES),
+        metavar="LICENCE",
+        help="one of %(choices)s",
+    )
+    a.add_argument("--notes", default="", help="free text stored in the notes column")
+    a.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="the file's encoding, e.g. utf-8 (default), cp1252, utf-16-le; 'auto' detects it with "
+        "charset-normalizer and records it in notes",
+    )
+    a.add_argument("--corpus-dir", default=None, help=corpus_help)
     a.set_defaults(func=_add)
 
     f = cmds.add_parser("fetch", help="download the upstream source files (full texts) into the cache")
-    f.add_argument("--cache-dir", default=None)
+    f.add_argument(
+        "--cache-dir", default=None, help="where to store them (default: $INITIATIVE_DATA or the user cache)"
+    )
     f.add_argument("--mirror", default=None, help="copy from this mirror folder instead of the network")
-    f.add_argument("--corpus-dir", default=None)
+    f.add_argument("--corpus-dir", default=None, help=corpus_help)
     f.set_defaults(func=_fetch)
 
     c = sub.add_parser("compare", help="compare a document with the corpus; write a report folder")

@@ -67,3 +67,7 @@ def expected_one_of(values: Iterable[object]) -> str:
     "one of ['a', 'b']"
     """
     return f"one of {sorted(values, key=str)}"
+
+
+class CacheWarning(UserWarning):
+    """A cache file or folder could not be used; the result is computed without it."""

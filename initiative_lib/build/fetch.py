@@ -11,7 +11,10 @@ The cache folder is ``cache_dir=``, else ``$INITIATIVE_DATA``, else
 ``~/.cache/initiative_lib`` (see :func:`initiative_lib.paths.cache_dir`); a
 file is stored at ``<cache>/<source_path>``. The network is used only by
 :func:`fetch_texts` and only when no ``mirror=`` is given, through
-:mod:`urllib.request`.
+:mod:`pooch` (:func:`download_file`): each file is streamed to a temporary
+file while it is hashed, capped at the size ``sources.csv`` records, retried
+after transient failures, stopped at a total deadline, and renamed into place
+only when its SHA-256 matches. Every error names the URL.
 """
 
 from __future__ import annotations
@@ -19,18 +22,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from initiative_lib.corpus import schema
-from initiative_lib.text.cleaning import clean_text, decode_bytes
+from initiative_lib.corpus.features import atomic_write_bytes
 from initiative_lib.corpus.load import Corpus, open_corpus, read_checksums, sha256_file
 from initiative_lib.errors import ChecksumError, CorpusError, where
-from initiative_lib.corpus.features import atomic_write_bytes
 from initiative_lib.paths import cache_dir as resolve_cache_dir
+from initiative_lib.text.cleaning import clean_text, decode_bytes
 
 PathLike = str | os.PathLike[str]
 
@@ -116,22 +117,173 @@ def _unique_files(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 # ---------------------------------------------------------------- download
-def _download(url: str, timeout: float) -> bytes:
-    scheme = urlsplit(url).scheme
-    if scheme not in ("https", "http"):
-        msg = f"refusing to download {url!r}: expected an https:// URL"
-        raise CorpusError(msg)
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+class FetchError(ConnectionError):
+    """A download failed for good (the message names the URL); not retried."""
+
+
+class _Transient(Exception):
+    """A failure worth another attempt (connection reset, time-out of one read, HTTP 5xx or 429)."""
+
+
+#: HTTP statuses worth retrying
+TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+class _Downloader:
+    """A pooch downloader: streams to pooch's temporary file while hashing, under a size cap and a deadline.
+
+    Raises :class:`FetchError` on a permanent failure (HTTP 4xx, more bytes
+    than ``max_bytes``, the deadline passed) and ``requests``' own exceptions
+    on transient ones, which :meth:`pooch.Pooch.fetch` retries.
+    """
+
+    def __init__(self, *, timeout: float, deadline_at: float, max_bytes: int | None) -> None:
+        self.timeout = timeout
+        self.deadline_at = deadline_at
+        self.max_bytes = max_bytes
+        self.attempts = 0
+        self.sha256 = ""
+
+    def _left(self, url: str) -> float:
+        import time
+
+        left = self.deadline_at - time.monotonic()
+        if left <= 0:
+            msg = f"could not download {url}: the deadline for this file passed (after {self.attempts} attempt(s))"
+            raise FetchError(msg)
+        return left
+
+    def __call__(self, url: str, output_file: object, _pooch: object) -> None:
+        import requests
+        import urllib3
+
+        self.attempts += 1
+        scheme = urlsplit(url).scheme
+        if scheme not in ("https", "http"):
+            msg = f"refusing to download {url!r}: expected an https:// URL"
+            raise FetchError(msg)
+        timeout = min(self.timeout, self._left(url))
+        digest = hashlib.sha256()
+        n = 0
+        try:
+            with requests.get(url, stream=True, timeout=timeout, headers={"User-Agent": USER_AGENT}) as response:
+                if response.status_code in TRANSIENT_STATUS:
+                    response.raise_for_status()  # a requests error: pooch retries it
+                if response.status_code >= 400:
+                    msg = f"could not download {url}: HTTP {response.status_code} {response.reason}"
+                    raise FetchError(msg)
+                with open(str(output_file), "wb") as fh:
+                    # read1: whatever has arrived, at most 64 kB, so that the deadline is checked after
+                    # every read even when a server trickles bytes (it overruns by one read time-out at most)
+                    while chunk := response.raw.read1(1 << 16, decode_content=True):
+                        n += len(chunk)
+                        if self.max_bytes is not None and n > self.max_bytes:
+                            msg = (
+                                f"could not download {url}: more than the {self.max_bytes} bytes that "
+                                "sources.csv records (n_bytes); stopped"
+                            )
+                            raise FetchError(msg)
+                        digest.update(chunk)
+                        fh.write(chunk)
+                        self._left(url)
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as err:
+            if isinstance(err, FetchError):
+                raise
+            self._left(url)  # past the deadline: say so instead of retrying
+            msg = f"{url}: {type(err).__name__}: {err}"
+            raise requests.exceptions.ConnectionError(msg) from None
+
+        if self.max_bytes is not None and n != self.max_bytes:
+            msg = f"{url}: got {n} bytes; expected {self.max_bytes} (sources.csv n_bytes); the transfer was cut short"
+            raise requests.exceptions.ConnectionError(msg)
+        self.sha256 = digest.hexdigest()
+
+
+def download_file(
+    url: str,
+    target: PathLike,
+    *,
+    sha256: str,
+    n_bytes: int | None = None,
+    timeout: float = 30,
+    deadline: float = 600,
+    retries: int = 2,
+) -> Path:
+    """Download ``url`` to ``target`` with :mod:`pooch`, checking its SHA-256; nothing is left on failure.
+
+    The body is streamed to a temporary file beside ``target`` while it is
+    hashed, and renamed into place only when the SHA-256 matches.
+
+    Parameters
+    ----------
+    url : str
+        An ``https://`` (or ``http://``) URL.
+    target : path
+        Where the file goes; its folder is created.
+    sha256 : str
+        The expected SHA-256 (64 hex digits).
+    n_bytes : int, optional
+        The expected size: the download stops as soon as it exceeds it, and a
+        shorter one counts as cut short (and is retried).
+    timeout : float, default=30
+        Seconds to wait for the connection and for each read.
+    deadline : float, default=600
+        Seconds for the whole file, all attempts included; a server that
+        trickles bytes is stopped when it passes.
+    retries : int, default=2
+        Further attempts after a transient failure (a connection error, a
+        read time-out, HTTP 408, 425, 429 or 5xx, a cut-short transfer);
+        pooch waits 1, 2, ... seconds between them.
+
+    Returns
+    -------
+    Path
+        ``target``.
+
+    Raises
+    ------
+    FetchError
+        The download failed (HTTP 4xx, too many bytes, the deadline, or every
+        attempt failed); the message names the URL.
+    ChecksumError
+        The file's SHA-256 differs (the message names the URL, expected and actual).
+    """
+    import logging
+    import time
+
+    import pooch
+    import requests
+
+    target = Path(target)
+    downloader = _Downloader(timeout=timeout, deadline_at=time.monotonic() + deadline, max_bytes=n_bytes)
+    store = pooch.create(
+        path=target.parent,
+        base_url="",
+        registry={target.name: f"sha256:{sha256}"},
+        urls={target.name: url},
+        retry_if_failed=retries,
+    )
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
-    except urllib.error.HTTPError as err:
-        msg = f"could not download {url}: HTTP {err.code} {err.reason}"
-        raise ConnectionError(msg) from None
-    except OSError as err:  # URLError, timeouts, connection resets
-        reason = getattr(err, "reason", err)
-        msg = f"could not download {url}: {reason}; check the connection, or copy from a mirror (mirror=, --mirror)"
-        raise ConnectionError(msg) from None
+        store.fetch(target.name, downloader=downloader)
+    except ValueError as err:  # pooch's hash mismatch, after its retries
+        target.unlink(missing_ok=True)
+        actual = downloader.sha256 or "unknown"
+        msg = f"{url}: SHA-256 mismatch; expected {sha256} but got {actual}; the file was not saved ({err})"
+        raise ChecksumError(msg) from None
+    except requests.exceptions.RequestException as err:
+        msg = f"could not download {url} after {downloader.attempts} attempt(s): {err}"
+        raise FetchError(msg) from None
+    except OSError as err:
+        if isinstance(err, FetchError):
+            raise
+        msg = f"could not download {url} to {target}: {err.strerror or err}"
+        raise FetchError(msg) from None
+    finally:
+        logger.setLevel(level)
+    return target
 
 
 def _cache_path(cache: Path, source_path: str) -> Path:
@@ -149,6 +301,8 @@ def fetch_texts(
     corpus_dir: PathLike | None = None,
     doc_ids: Iterable[str] | None = None,
     timeout: float = 60,
+    deadline: float = 600,
+    retries: int = 2,
 ) -> dict[str, Path]:
     """Download the upstream source files of the corpus into the cache, checking each SHA-256.
 
@@ -166,7 +320,11 @@ def fetch_texts(
         Only the source files of these documents; default all. Documents that
         ship as text have no source files and add nothing.
     timeout : float, default=60
-        Seconds to wait for each download.
+        Seconds to wait for the connection and for each read.
+    deadline : float, default=600
+        Seconds for each whole file, all attempts included.
+    retries : int, default=2
+        Further attempts after a transient failure (see :func:`download_file`).
 
     Returns
     -------
@@ -180,8 +338,8 @@ def fetch_texts(
         A file's SHA-256 differs from ``sources.csv`` (the message names the
         URL, the expected and the actual hash); nothing is left in the cache
         for that file.
-    ConnectionError
-        A download failed (the message names the URL).
+    FetchError
+        A download failed (a ConnectionError; the message names the URL).
     CorpusError
         An unknown ``doc_id``, a file missing from ``mirror``, or a corpus
         problem.
@@ -215,8 +373,12 @@ def fetch_texts(
             data = source.read_bytes()
             origin = f"{url} (copied from {source})"
         else:
-            data = _download(url, timeout)
-            origin = url
+            size = int(row["n_bytes"]) if (row.get("n_bytes") or "").isdigit() else None
+            target.unlink(missing_ok=True)  # a stale copy with the wrong hash is no use
+            out[rel] = download_file(
+                url, target, sha256=expected, n_bytes=size, timeout=timeout, deadline=deadline, retries=retries
+            )
+            continue
         actual = hashlib.sha256(data).hexdigest()
         if actual != expected:
             target.unlink(missing_ok=True)  # a stale copy with the wrong hash is no use either

@@ -8,7 +8,11 @@ relative to the folder. Everything is checked before the first text is read:
   has as many fields as the header;
 * ids are non-empty and unique; files are non-empty, relative, stay inside
   the folder, exist, and no file is listed twice;
-* every ``.txt`` file in the folder (at any depth) has a row.
+* every ``.txt`` file in the folder (at any depth) has a row; hidden files
+  (``.DS_Store``, ``._x.txt``) are ignored;
+* no file starts like a binary file (PNG, PDF, ZIP, JPEG, GIF, gzip, Office)
+  or UTF-16, or holds a NUL byte in its first 8 KB (and, when it is read,
+  anywhere).
 
 Texts are then read one at a time, in the CSV's row order, and cleaned with
 :func:`initiative_lib.text.cleaning.read_clean`; only the current text is held in
@@ -24,9 +28,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from initiative_lib.text.cleaning import CleaningRecord, read_clean
 from initiative_lib.errors import CorpusError, where
 from initiative_lib.progress import Progress, want_progress
+from initiative_lib.text.cleaning import CleaningRecord, read_clean
 
 #: one CSV row: its number (the header is row 1) and its values by column
 Row = tuple[int, dict[str, str]]
@@ -88,6 +92,46 @@ def _resolve_file(folder: Path, value: str, metadata_csv: Path, row_no: int, fil
     return path
 
 
+#: leading bytes of common non-text files, and what they are
+BINARY_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "a PNG image",
+    b"%PDF-": "a PDF file",
+    b"PK\x03\x04": "a ZIP archive (or a .docx/.odt file)",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\xd0\xcf\x11\xe0": "an old Microsoft Office file",
+    b"\x1f\x8b": "a gzip file",
+    b"\xff\xfe": "UTF-16 text (little-endian byte-order mark)",
+    b"\xfe\xff": "UTF-16 text (big-endian byte-order mark)",
+}
+
+
+def check_text_bytes(data: bytes, path: Path, loc: str) -> None:
+    r"""Refuse bytes that are not UTF-8 text: a known binary signature, UTF-16, or a NUL byte.
+
+    ``loc`` names the CSV row that lists the file. Undecodable bytes in
+    otherwise text files are not refused here; the clean-up replaces and
+    counts them.
+
+    Examples
+    --------
+    >>> check_text_bytes(b"\x89PNG\r\n\x1a\n...", Path("a.txt"), "meta.csv, row 2, field 'file'")
+    Traceback (most recent call last):
+    ...
+    initiative_lib.errors.CorpusError: a.txt (meta.csv, row 2, field 'file'): a PNG image, not text; ...
+    """
+    for magic, what in BINARY_SIGNATURES.items():
+        if data.startswith(magic):
+            msg = f"{path} ({loc}): {what}, not text; expected a UTF-8 text file"
+            raise CorpusError(msg)
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        looks_utf16 = data[1::2].count(0) > len(data) // 4 or data[0::2].count(0) > len(data) // 4
+        what = "UTF-16 text without a byte-order mark" if looks_utf16 else "a binary file"
+        msg = f"{path} ({loc}): NUL byte at offset {offset}, so probably {what}; expected a UTF-8 text file"
+        raise CorpusError(msg)
+
+
 def read_text_folder(
     folder: str | os.PathLike[str],
     metadata_csv: str | os.PathLike[str],
@@ -142,7 +186,7 @@ def read_text_folder(
     _header, rows = _read_rows(csv_path, id_column, file_column)
     seen_ids: dict[str, int] = {}
     seen_files: dict[Path, int] = {}
-    plan: list[tuple[dict[str, str], Path]] = []
+    plan: list[tuple[dict[str, str], Path, str]] = []
     for row_no, meta in rows:
         doc_id = meta[id_column]
         if not doc_id.strip():
@@ -163,8 +207,16 @@ def read_text_folder(
             )
             raise CorpusError(msg)
         seen_files[path] = row_no
-        plan.append((meta, path))
-    unlisted = sorted(p for p in root.rglob("*.txt") if p.is_file() and p.resolve() not in seen_files)
+        with path.open("rb") as fh:
+            check_text_bytes(fh.read(8192), path, where(csv_path, row_no, file_column))
+        plan.append((meta, path, where(csv_path, row_no, file_column)))
+    unlisted = sorted(
+        p
+        for p in root.rglob("*.txt")
+        if p.is_file()
+        and p.resolve() not in seen_files
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
     if unlisted:
         names = [p.relative_to(root).as_posix() for p in unlisted]
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -175,11 +227,13 @@ def read_text_folder(
     return _stream(plan, want_progress(progress))
 
 
-def _stream(plan: list[tuple[dict[str, str], Path]], show: bool) -> Iterator[Item]:
+def _stream(plan: list[tuple[dict[str, str], Path, str]], show: bool) -> Iterator[Item]:
     bar = Progress("read", len(plan), enabled=show)
     try:
-        for meta, path in plan:
-            text, record = read_clean(path.read_bytes())
+        for meta, path, loc in plan:
+            data = path.read_bytes()
+            check_text_bytes(data, path, loc)
+            text, record = read_clean(data)
             bar.step()
             yield dict(meta), text, record
     finally:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
@@ -36,13 +35,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from initiative_lib.build.sources.ungdc import Country, SpeechKey, speech_paragraphs, speech_paths
 from initiative_lib.checks import check_int
-from initiative_lib.text.cleaning import read_clean
+from initiative_lib.corpus.cache import SUFFIX, cache_folder, load_matrix, save_matrix
 from initiative_lib.corpus.matrix import DocumentTermMatrix
-from initiative_lib.corpus.features import atomic_write_bytes
 from initiative_lib.paths import PACKAGE_DIR, cache_dir
 from initiative_lib.progress import Progress, want_progress
-from initiative_lib.build.sources.ungdc import Country, SpeechKey, speech_paragraphs, speech_paths
+from initiative_lib.text.cleaning import read_clean
 from initiative_lib.text.tokens import tokenize
 
 __all__ = ["BATCH_FILES", "BATCH_TEXTS", "count_texts", "ungdc_paragraph_matrix"]
@@ -50,7 +49,14 @@ __all__ = ["BATCH_FILES", "BATCH_TEXTS", "count_texts", "ungdc_paragraph_matrix"
 #: speeches, and texts, per unit of work; fixed, so the work split never depends on ``n_jobs``
 BATCH_FILES = 64
 BATCH_TEXTS = 5_000
-_CODE_FILES = ("text/cleaning.py", "text/tokens.py", "build/sources/ungdc.py", "build/ungdc_paragraphs.py", "corpus/matrix.py")
+_CODE_FILES = (
+    "text/cleaning.py",
+    "text/tokens.py",
+    "build/sources/ungdc.py",
+    "build/ungdc_paragraphs.py",
+    "corpus/matrix.py",
+    "corpus/cache.py",
+)
 
 #: row metadata columns and their types
 _META_TYPES: dict[str, object] = {
@@ -248,6 +254,8 @@ def ungdc_paragraph_matrix(
         Keep the matrix in the user cache (``$INITIATIVE_DATA``, see
         :mod:`initiative_lib.paths`), keyed by the files' names and bytes and the
         counting code; a changed file or package never reuses a stale matrix.
+        The cache is data-only and checksummed (:mod:`initiative_lib.corpus.cache`);
+        a file that fails its checks is rebuilt with a warning.
     progress : bool or None
         Show batches done on stderr; ``None`` = only if stderr is a terminal.
 
@@ -283,11 +291,13 @@ def ungdc_paragraph_matrix(
     _check_jobs(n_jobs)
     base = Path(root).expanduser().resolve()
     plan = speech_paths(base, sessions=sessions)
-    path = cache_dir() / "ungdc" / f"{_cache_key(base, plan)}.pickle" if cache else None
-    if path is not None and path.is_file():
-        with path.open("rb") as fh:
-            return pickle.load(fh)
+    folder = cache_folder(cache_dir(), "ungdc") if cache else None
+    path = folder / f"{_cache_key(base, plan)}{SUFFIX}" if folder is not None else None
+    if path is not None:
+        cached = load_matrix(path, DocumentTermMatrix)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
     dtm = _assemble(_run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches"))
     if path is not None:
-        atomic_write_bytes(path, pickle.dumps(dtm, protocol=pickle.HIGHEST_PROTOCOL))
+        save_matrix(path, dtm)
     return dtm

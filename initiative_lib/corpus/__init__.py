@@ -4,7 +4,8 @@ matrix, the UN General Debate data and descriptive tables.
 
 from __future__ import annotations
 
-from initiative_lib.corpus.debates import by_country, cyber_share, debate_matrix, load_debate_speeches
+from initiative_lib.corpus.cache import load_matrix, save_matrix
+from initiative_lib.corpus.debates import by_country, check_debates, cyber_share, debate_matrix, load_debate_speeches
 from initiative_lib.corpus.describe import corpus_summary
 from initiative_lib.corpus.export import check_prefix, export_matrix, write_files_atomically
 from initiative_lib.corpus.features import (
@@ -16,15 +17,19 @@ from initiative_lib.corpus.features import (
     read_features,
     write_features,
 )
+from initiative_lib.corpus.journal import commit_files, corpus_lock, recover
 from initiative_lib.corpus.load import (
     Corpus,
     checksum_lines,
+    is_hidden,
     load_corpus,
     load_segments,
     open_corpus,
     read_checksums,
+    read_csv_records,
     read_manifest,
     read_text_file,
+    render_checksums,
     sha256_file,
     text_segments,
     validate_corpus,
@@ -39,8 +44,11 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "by_country",
+    "check_debates",
     "check_prefix",
     "checksum_lines",
+    "commit_files",
+    "corpus_lock",
     "corpus_summary",
     "csv_text",
     "cyber_share",
@@ -49,14 +57,20 @@ __all__ = [
     "export_matrix",
     "features_from_segments",
     "from_counts",
+    "is_hidden",
     "load_corpus",
     "load_debate_speeches",
+    "load_matrix",
     "load_segments",
     "open_corpus",
     "read_checksums",
+    "read_csv_records",
     "read_features",
     "read_manifest",
     "read_text_file",
+    "recover",
+    "render_checksums",
+    "save_matrix",
     "sha256_file",
     "stack",
     "text_segments",

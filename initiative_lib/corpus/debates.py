@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from initiative_lib.checks import check_int
+from initiative_lib.checks import check_int, check_option
 from initiative_lib.corpus.features import read_features
-from initiative_lib.corpus.load import open_corpus
+from initiative_lib.corpus.load import open_corpus, read_csv_records
 from initiative_lib.corpus.matrix import DocumentTermMatrix, Ngrams, from_counts, ngram_terms
 from initiative_lib.errors import CorpusError, require_columns, where
 
@@ -57,8 +57,8 @@ def _read_speeches(folder: Path) -> pd.DataFrame:
     if not path.is_file():
         msg = f"{path}: not found; rebuild the corpus with the UN General Debate mirror present"
         raise CorpusError(msg)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    require_columns(df, SPEECH_COLUMNS, str(path), f"the columns {SPEECH_COLUMNS}")
+    records = read_csv_records(path, SPEECH_COLUMNS)
+    df = pd.DataFrame([rec for _row, rec in records], columns=SPEECH_COLUMNS, dtype=object).astype(str)
     for col in SPEECH_INT_COLUMNS:
         bad = ~df[col].str.fullmatch(r"\d+")
         if bad.any():
@@ -73,6 +73,73 @@ def _read_speeches(folder: Path) -> pd.DataFrame:
     for col in ("country_code", "country", "region", "subregion"):
         df[col] = df[col].replace("", pd.NA).astype("string")
     return df.set_index("doc_id")
+
+
+PARAGRAPH_COLUMNS = ["doc_id", "paragraph", "n_tokens", "patterns"]
+
+
+def _read_debates(root: Path) -> tuple[pd.DataFrame, list, pd.DataFrame]:
+    """Speeches, paragraph features and the paragraph table, checked against each other."""
+    speeches = _read_speeches(root)
+    feat_path = root / "cyber_paragraphs.jsonl.gz"
+    if not feat_path.is_file():
+        msg = f"{feat_path}: not found; expected the cyber paragraphs' counts beside speeches.csv"
+        raise CorpusError(msg)
+    feats = list(read_features(feat_path))
+    unknown = sorted({f.doc_id for f in feats} - set(speeches.index))
+    if unknown:
+        msg = f"{feat_path}: paragraphs of {unknown[:3]} have no row in speeches.csv"
+        raise CorpusError(msg)
+    table = root / "cyber_paragraphs.csv"
+    if not table.is_file():
+        msg = f"{table}: not found; expected the cyber paragraphs' table beside speeches.csv"
+        raise CorpusError(msg)
+    records = read_csv_records(table, PARAGRAPH_COLUMNS)
+    for (row, rec), feat in zip(records, feats, strict=False):
+        if (
+            rec["doc_id"] != feat.doc_id
+            or rec["paragraph"] != str(feat.seg_no)
+            or rec["n_tokens"] != str(feat.counts.n_tokens)
+        ):
+            msg = (
+                f"{where(table, row)}: ({rec['doc_id']!r}, paragraph {rec['paragraph']!r}, n_tokens "
+                f"{rec['n_tokens']!r}) but line {row - 1} of {feat_path.name} has ({feat.doc_id!r}, "
+                f"{feat.seg_no}, {feat.counts.n_tokens}); expected the same paragraphs in the same order"
+            )
+            raise CorpusError(msg)
+    if len(records) != len(feats):
+        msg = f"{table}: {len(records)} paragraphs but {feat_path.name} has {len(feats)}; expected the same paragraphs"
+        raise CorpusError(msg)
+    totals = pd.Series([f.doc_id for f in feats]).value_counts()
+    declared = speeches["n_cyber_paragraphs"]
+    diff = declared.sub(totals.reindex(declared.index, fill_value=0))
+    if (diff != 0).any():
+        doc_id = str(diff.index[diff.to_numpy() != 0][0])
+        msg = (
+            f"{root / 'speeches.csv'}: speech {doc_id!r} has n_cyber_paragraphs={int(declared[doc_id])} but "
+            f"{feat_path.name} has {int(totals.get(doc_id, 0))} of its paragraphs; expected them to agree"
+        )
+        raise CorpusError(msg)
+    patterns = pd.DataFrame([rec for _row, rec in records], columns=PARAGRAPH_COLUMNS, dtype=object).astype(str)
+    return speeches, feats, patterns
+
+
+def check_debates(folder: str | os.PathLike[str]) -> tuple[int, int]:
+    """Check a corpus's ``ungdc/`` folder; return the number of speeches and of cyber paragraphs.
+
+    Checks ``speeches.csv`` (exactly :data:`SPEECH_COLUMNS`, integer counts,
+    unique ids), every line of ``cyber_paragraphs.jsonl.gz``, that
+    ``cyber_paragraphs.csv`` lists the same paragraphs in the same order, and
+    that each speech's ``n_cyber_paragraphs`` matches. Run by
+    :func:`initiative_lib.corpus.load.validate_corpus`.
+
+    Raises
+    ------
+    CorpusError
+        Naming the file, row and what was expected.
+    """
+    speeches, feats, _patterns = _read_debates(Path(folder))
+    return len(speeches), len(feats)
 
 
 def debate_matrix(
@@ -91,14 +158,9 @@ def debate_matrix(
     >>> m.shape[0] == int(load_debate_speeches()["n_cyber_paragraphs"].sum())
     True
     """
+    check_option(ngrams, "ngrams", ("unigrams", "bigrams", "both"))
     root = open_corpus(corpus_dir=corpus_dir, validate=validate).root / UNGDC_DIR
-    speeches = _read_speeches(root)
-    feats = list(read_features(root / "cyber_paragraphs.jsonl.gz"))
-    patterns = pd.read_csv(root / "cyber_paragraphs.csv", dtype={"doc_id": str, "patterns": str})
-    unknown = sorted({f.doc_id for f in feats} - set(speeches.index))
-    if unknown:
-        msg = f"{root / 'cyber_paragraphs.jsonl.gz'}: paragraphs of {unknown[:3]} have no row in speeches.csv"
-        raise CorpusError(msg)
+    speeches, feats, patterns = _read_debates(root)
     rows = pd.DataFrame(
         {
             "doc_id": [f.doc_id for f in feats],
@@ -106,9 +168,6 @@ def debate_matrix(
             "n_tokens": np.array([f.counts.n_tokens for f in feats], dtype=np.int64),
         }
     )
-    if len(patterns) != len(rows) or not (patterns["doc_id"].to_numpy() == rows["doc_id"].to_numpy()).all():
-        msg = f"{root / 'cyber_paragraphs.csv'}: rows do not match the paragraphs of cyber_paragraphs.jsonl.gz"
-        raise CorpusError(msg)
     rows["patterns"] = patterns["patterns"].to_numpy()
     meta = speeches[["country_code", "country", "region", "subregion", "year", "session"]]
     rows = rows.join(meta, on="doc_id")

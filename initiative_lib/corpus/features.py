@@ -19,6 +19,7 @@ import gzip
 import io
 import json
 import os
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,7 +127,7 @@ def read_features(path: str | os.PathLike[str]) -> Iterator[SegmentFeatures]:
                     msg = f"{where(path, line_no)}: not valid JSON ({err.msg})"
                     raise CorpusError(msg) from None
                 yield _check_record(obj, path, line_no)
-    except (OSError, EOFError, UnicodeDecodeError) as err:
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as err:
         if isinstance(err, FileNotFoundError):
             raise
         msg = f"{path}: not a readable gzip file of UTF-8 JSON lines ({err})"

@@ -16,12 +16,16 @@ The corpus folder (see :mod:`initiative_lib.paths`) holds
 
 A document comes as text or as features, and both give the same counts: the
 text path runs the same clean-up, segmentation and counting as the build.
-Loading never writes to the corpus folder and never touches the network.
+Loading never touches the network and writes to the corpus folder only to
+finish a change that was interrupted (see :mod:`initiative_lib.corpus.journal`).
+Files and folders whose name starts with ``.`` are not part of the corpus.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -32,6 +36,7 @@ import pandas as pd
 
 from initiative_lib.corpus import schema
 from initiative_lib.corpus.features import SegmentFeatures, features_from_segments, read_features
+from initiative_lib.corpus.journal import recover
 from initiative_lib.errors import ChecksumError, CorpusError, expected_one_of, where
 from initiative_lib.paths import corpus_dir as resolve_corpus_dir
 from initiative_lib.text.cleaning import clean_text
@@ -51,44 +56,75 @@ def sha256_file(path: PathLike) -> str:
 
 # ---------------------------------------------------------------- checksums
 def read_checksums(root: Path) -> dict[str, str]:
-    """Read ``SHA256SUMS`` (``<sha256>  <relative path>`` per line, ``#`` comments)."""
+    """Read ``SHA256SUMS``: ``<sha256>  <relative path>`` per line (``sha256sum`` format; the
+    binary-mode marker of ``sha256sum -b``, ``<sha256> *<path>``, is accepted), ``#`` comments.
+    """
     path = root / schema.CHECKSUMS_FILE
     if not path.is_file():
         msg = f"{path}: checksum file not found; is {root} a corpus folder?"
         raise CorpusError(msg)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line_no = data[: err.start].count(b"\n") + 1
+        msg = (
+            f"{where(path, line_no)}: not valid UTF-8 (byte {data[err.start]:#04x}); "
+            "expected '<64 hex digits>  <path>' lines"
+        )
+        raise CorpusError(msg) from None
     sums: dict[str, str] = {}
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        parts = line.split(None, 1)
-        if len(parts) != 2 or not schema.SHA256_RE.match(parts[0]):
-            msg = f"{where(path, line_no)}: expected '<64 hex digits>  <path>', got {line!r}"
+        match = _SUM_LINE.fullmatch(line.rstrip("\r"))
+        if match is None:
+            msg = f"{where(path, line_no)}: expected '<64 hex digits>  <path>' (as sha256sum writes), got {line!r}"
             raise CorpusError(msg)
-        name = parts[1].strip()
+        digest, name = match.group(1), match.group(2)
         path_inside(root, name, path, line_no, "path")
         if name in sums:
             msg = f"{where(path, line_no, 'path')}: {name!r} is listed twice"
             raise CorpusError(msg)
-        sums[name] = parts[0]
+        sums[name] = digest
     return sums
+
+
+_SUM_LINE = re.compile(r"([0-9a-f]{64}) [ *](\S(?:.*\S)?)")
+_SUMS_HEADER = "# SHA-256 of every file of this corpus folder except this one and README.md"
+
+
+def render_checksums(sums: dict[str, str]) -> str:
+    """The ``SHA256SUMS`` text for ``{relative path: sha256}``, sorted by path."""
+    lines = [_SUMS_HEADER] + [f"{sums[name]}  {name}" for name in sorted(sums)]
+    return "\n".join(lines) + "\n"
 
 
 def checksum_lines(root: Path) -> str:
     """Return the ``SHA256SUMS`` text for every data file under ``root``, sorted."""
-    lines = ["# SHA-256 of every file of this corpus folder except this one and README.md"]
-    for path in sorted(_data_files(root)):
-        lines.append(f"{sha256_file(root / path)}  {path}")
-    return "\n".join(lines) + "\n"
+    return render_checksums({path: sha256_file(root / path) for path in _data_files(root)})
+
+
+def is_hidden(rel: str | Path) -> bool:
+    """Whether a path inside the corpus has a part starting with ``.`` (never part of the corpus).
+
+    Examples
+    --------
+    >>> is_hidden("texts/.DS_Store"), is_hidden("features/._x.jsonl.gz"), is_hidden(".staging/0-a.txt")
+    (True, True, True)
+    >>> is_hidden("texts/a.txt")
+    False
+    """
+    return any(part.startswith(".") for part in Path(rel).parts)
 
 
 def _data_files(root: Path) -> list[str]:
     skip = {schema.CHECKSUMS_FILE, "README.md", "LICENCES.md"}  # the datasheet and licence notices
     out = []
     for path in root.rglob("*"):
-        if path.is_file() and not path.name.startswith("."):
-            rel = path.relative_to(root).as_posix()
-            if rel not in skip:
-                out.append(rel)
+        rel = path.relative_to(root).as_posix()
+        if not is_hidden(rel) and path.is_file() and rel not in skip:
+            out.append(rel)
     return out
 
 
@@ -143,19 +179,10 @@ def read_manifest(root: Path) -> pd.DataFrame:
     if not path.is_file():
         msg = f"{path}: manifest not found; is {root} a corpus folder?"
         raise CorpusError(msg)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as err:
-        msg = f"{path}: not valid UTF-8 ({err.reason} at byte {err.start})"
-        raise CorpusError(msg) from None
     expected = list(schema.DOCUMENT_COLUMNS)
-    missing = [c for c in expected if c not in raw.columns]
-    unknown = [c for c in raw.columns if c not in schema.DOCUMENT_COLUMNS]
-    if missing or unknown:
-        msg = f"{path}: columns must be {expected}; missing {missing}, unknown {unknown}"
-        raise CorpusError(msg)
+    records = read_csv_records(path, expected)
     seen: dict[str, int] = {}
-    for i, rec in enumerate(raw.to_dict("records"), start=2):  # row 1 is the header
+    for i, rec in records:
         check_manifest_row(rec, path, i, root)
         doc_id = rec["doc_id"]
         if doc_id in seen:
@@ -164,17 +191,100 @@ def read_manifest(root: Path) -> pd.DataFrame:
             )
             raise CorpusError(msg)
         seen[doc_id] = i
-    return raw[expected]
+    return pd.DataFrame([rec for _i, rec in records], columns=expected, dtype=object).astype(str)
 
 
-def check_manifest_row(rec: dict[str, str], path: Path, row: int, root: Path) -> None:
-    """Check one ``documents.csv`` record against the schema; CorpusError names file, row and field."""
+def read_csv_records(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """Read a corpus CSV strictly: UTF-8, exactly ``columns`` in the header, every row complete.
+
+    Returns ``(row number, record)`` pairs; the header is row 1 and blank lines
+    are skipped (but counted). Every problem is a CorpusError naming the file,
+    the row and what was expected: an empty file, other columns, a row with
+    more or fewer fields than the header, a quote that is never closed, a NUL
+    byte.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text('a,b\\n1,2\\n3,"4\\n')
+    >>> read_csv_records(p, ["a", "b"])
+    Traceback (most recent call last):
+    ...
+    initiative_lib.errors.CorpusError: .../t.csv, row 3: a quoted field is never closed (from line 3 ...
+    """
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line_no = data[: err.start].count(b"\n") + 1
+        msg = (
+            f"{where(path, line_no)}: not valid UTF-8 (byte {data[err.start]:#04x} at offset {err.start}); "
+            "expected a UTF-8 CSV file"
+        )
+        raise CorpusError(msg) from None
+    if "\x00" in text:
+        line_no = text[: text.index("\x00")].count("\n") + 1
+        msg = f"{where(path, line_no)}: contains a NUL byte; expected a text CSV file"
+        raise CorpusError(msg)
+    if not text.strip():
+        msg = f"{path}: the file is empty; expected a header row with the columns {columns}"
+        raise CorpusError(msg)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, dict[str, str]]] = []
+    header: list[str] | None = None
+    row_no = 0
+    start_line = 1
+    try:
+        for values in reader:
+            row_no += 1
+            if header is None:
+                header = values
+                missing = [c for c in columns if c not in header]
+                unknown = [c for c in header if c not in columns]
+                repeated = sorted({c for c in header if header.count(c) > 1})
+                if missing or unknown or repeated:
+                    msg = f"{where(path, 1)}: columns must be {columns}; missing {missing}, unknown {unknown}" + (
+                        f", repeated {repeated}" if repeated else ""
+                    )
+                    raise CorpusError(msg)
+            elif values:
+                if len(values) != len(header):
+                    msg = (
+                        f"{where(path, row_no)}: {len(values)} fields; expected {len(header)} as in the header "
+                        "(a comma in a value must be inside double quotes)"
+                    )
+                    raise CorpusError(msg)
+                records.append((row_no, dict(zip(header, values, strict=True))))
+            start_line = reader.line_num + 1
+    except csv.Error as err:
+        if "end of data" in str(err) or "EOF" in str(err):
+            msg = (
+                f"{where(path, row_no + 1)}: a quoted field is never closed (from line {start_line} to the end "
+                "of the file); expected '\"' to end it"
+            )
+        else:
+            msg = f"{where(path, row_no + 1)}: not valid CSV at line {reader.line_num} ({err}); expected RFC 4180 CSV"
+        raise CorpusError(msg) from None
+    return records
+
+
+def check_manifest_row(rec: dict[str, str], path: Path, row: int | None, root: Path) -> None:
+    """Check one ``documents.csv`` record against the schema; CorpusError names file, row and field.
+
+    ``row=None`` checks a record that is not in the file yet (``corpus add``):
+    the message then names the field only.
+    """
     for col, (_kind, required) in schema.DOCUMENT_COLUMNS.items():
         if required and not rec[col].strip():
             msg = f"{where(path, row, col)}: value is empty; a value is required"
             raise CorpusError(msg)
     checks = [
-        ("doc_id", schema.DOC_ID_RE, "lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"),
+        (
+            "doc_id",
+            schema.DOC_ID_RE,
+            "1 to 80 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+        ),
         ("date", schema.DATE_RE, "a date YYYY-MM-DD"),
         ("language", schema.LANGUAGE_RE, "an ISO 639-1 code such as 'en'"),
         ("source_sha256", schema.SHA256_RE, "64 lower-case hex digits"),
@@ -182,8 +292,10 @@ def check_manifest_row(rec: dict[str, str], path: Path, row: int, root: Path) ->
     ]
     for col, pattern, what in checks:
         value = rec[col]
-        if value and not pattern.match(value):
-            msg = f"{where(path, row, col)}: value {value!r} is malformed; expected {what}"
+        # fullmatch: a trailing newline does not pass; ASCII only: \\d also matches other digits
+        if value and not (value.isascii() and pattern.fullmatch(value)):
+            extra = f" ({len(value)} characters)" if col == "doc_id" and len(value) > 80 else ""
+            msg = f"{where(path, row, col)}: value {value!r} is malformed{extra}; expected {what}"
             raise CorpusError(msg)
     try:
         pd.Timestamp(rec["date"])
@@ -212,7 +324,7 @@ def check_manifest_row(rec: dict[str, str], path: Path, row: int, root: Path) ->
         msg = f"{where(path, row, 'n_tokens')}: document {rec['doc_id']!r} is empty; expected at least one token"
         raise CorpusError(msg)
     if rec["text_file"]:
-        target = path_inside(root, rec["text_file"], path, row, "text_file")
+        target = path_inside(root, rec["text_file"], path, "new" if row is None else row, "text_file")
         if not target.is_file():
             msg = f"{where(path, row, 'text_file')}: file {rec['text_file']!r} does not exist in {root}"
             raise CorpusError(msg)
@@ -249,6 +361,9 @@ def read_text_file(path: Path) -> str:
     except UnicodeDecodeError as err:
         msg = f"{path}: undecodable text: byte {data[err.start]:#04x} at offset {err.start} is not valid UTF-8"
         raise CorpusError(msg) from None
+    if "\x00" in text:
+        msg = f"{path}: NUL byte at offset {data.index(0)}; expected UTF-8 text (is it UTF-16, or not text at all?)"
+        raise CorpusError(msg)
     return text.removeprefix("\ufeff")
 
 
@@ -309,6 +424,8 @@ class Corpus:
         out: dict[str, list[SegmentFeatures]] = {}
         text_docs = set(self.manifest.loc[self.manifest["text_file"] != "", "doc_id"])
         for path in sorted((self.root / schema.FEATURES_DIR).glob("*.jsonl.gz")):
+            if is_hidden(path.name):  # e.g. a macOS "._x.jsonl.gz" copy: not part of the corpus
+                continue
             for feat in read_features(path):
                 if feat.doc_id in text_docs:
                     msg = f"{path}: features for {feat.doc_id!r}, which ships as text; a document comes one way only"
@@ -337,6 +454,7 @@ def open_corpus(*, corpus_dir: PathLike | None = None, validate: bool = True) ->
     if not root.is_dir():
         msg = f"corpus folder {root} does not exist; pass corpus_dir= or set $INITIATIVE_CORPUS"
         raise CorpusError(msg)
+    recover(root)  # finish (or undo) a change that was interrupted; writes nothing otherwise
     manifest = read_manifest(root)
     _check_texts_have_rows(root, manifest)
     if validate:
@@ -348,6 +466,8 @@ def _check_texts_have_rows(root: Path, manifest: pd.DataFrame) -> None:
     listed = set(manifest["text_file"]) - {""}
     for path in sorted((root / schema.TEXTS_DIR).glob("*")):
         rel = path.relative_to(root).as_posix()
+        if is_hidden(rel):  # .DS_Store, ._x.txt and the like are never part of the corpus
+            continue
         if rel not in listed:
             msg = f"{path}: text file has no row in {root / schema.DOCUMENTS_FILE} (no row has text_file={rel!r})"
             raise CorpusError(msg)
@@ -438,7 +558,9 @@ def validate_corpus(*, corpus_dir: PathLike | None = None) -> dict[str, int]:
     """Check everything a loader relies on; return counts of what was checked.
 
     Runs the manifest checks, every checksum, every features file and every
-    text, and the agreement of segment and token counts with the manifest.
+    text, and the agreement of segment and token counts with the manifest;
+    with a ``ungdc/`` folder, also its speeches table, paragraph counts and
+    paragraph table (see :func:`initiative_lib.corpus.debates.check_debates`).
 
     Examples
     --------
@@ -447,4 +569,9 @@ def validate_corpus(*, corpus_dir: PathLike | None = None) -> dict[str, int]:
     """
     corpus = open_corpus(corpus_dir=corpus_dir, validate=True)
     n_segments = sum(1 for _ in corpus.iter_segments())
-    return {"documents": len(corpus.manifest), "segments": n_segments, "files": len(read_checksums(corpus.root))}
+    counts = {"documents": len(corpus.manifest), "segments": n_segments, "files": len(read_checksums(corpus.root))}
+    if (corpus.root / "ungdc").is_dir():
+        from initiative_lib.corpus.debates import check_debates
+
+        counts["speeches"], counts["debate_paragraphs"] = check_debates(corpus.root / "ungdc")
+    return counts

@@ -9,7 +9,6 @@ column j. Every operation returns a new, still aligned, object.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +18,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from initiative_lib.corpus.features import atomic_write_bytes
+from initiative_lib.checks import check_option
+from initiative_lib.corpus.cache import SUFFIX, cache_folder, load_matrix, save_matrix
 from initiative_lib.paths import PACKAGE_DIR, cache_dir
 
 if TYPE_CHECKING:
@@ -249,8 +249,11 @@ def document_term_matrix(
         Keep the assembled matrix in the user cache (``$INITIATIVE_DATA``,
         see :mod:`initiative_lib.paths`) under a key made of the corpus's
         ``SHA256SUMS``, the arguments and the package's counting code, so a
-        changed corpus or package never reuses a stale matrix. The corpus
-        folder itself is never written.
+        changed corpus or package never reuses a stale matrix. The cache is
+        a data-only, checksummed file (see :mod:`initiative_lib.corpus.cache`):
+        one that fails its checks is rebuilt with a warning, and an unusable
+        cache folder means running without the cache. The corpus folder
+        itself is never written.
 
     Returns
     -------
@@ -266,25 +269,22 @@ def document_term_matrix(
     """
     from initiative_lib.corpus.load import open_corpus
 
-    if level not in ("segment", "document"):
-        msg = f"level must be 'segment' or 'document'; got {level!r}"
-        raise ValueError(msg)
-    if ngrams not in ("unigrams", "bigrams", "both"):
-        msg = f"ngrams must be 'unigrams', 'bigrams' or 'both'; got {ngrams!r}"
-        raise ValueError(msg)
+    check_option(level, "level", ("segment", "document"))
+    check_option(ngrams, "ngrams", ("unigrams", "bigrams", "both"))
     corpus = open_corpus(corpus_dir=corpus_dir, validate=validate)
     path = _cache_path(corpus.root, level, ngrams) if cache else None
-    if path is not None and path.is_file():
-        with path.open("rb") as fh:
-            return pickle.load(fh)
+    if path is not None:
+        cached = load_matrix(path, DocumentTermMatrix)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
     dtm = _assemble(corpus, ngrams)
     dtm = dtm.to_documents() if level == "document" else dtm
     if path is not None:
-        atomic_write_bytes(path, pickle.dumps(dtm, protocol=pickle.HIGHEST_PROTOCOL))
+        save_matrix(path, dtm)
     return dtm
 
 
-def _cache_path(root: Path, level: str, ngrams: str) -> Path:
+def _cache_path(root: Path, level: str, ngrams: str) -> Path | None:
     digest = hashlib.sha256()
     digest.update((root / "SHA256SUMS").read_bytes())
     digest.update(f"{level}|{ngrams}|{pd.__version__}|{np.__version__}".encode())
@@ -295,9 +295,11 @@ def _cache_path(root: Path, level: str, ngrams: str) -> Path:
         "corpus/features.py",
         "corpus/matrix.py",
         "corpus/load.py",
+        "corpus/cache.py",
     ):
         digest.update((PACKAGE_DIR / module).read_bytes())
-    return cache_dir() / "dtm" / f"{digest.hexdigest()[:32]}.pickle"
+    folder = cache_folder(cache_dir(), "dtm")
+    return None if folder is None else folder / f"{digest.hexdigest()[:32]}{SUFFIX}"
 
 
 def _assemble(corpus: Corpus, ngrams: Ngrams) -> DocumentTermMatrix:

@@ -17,6 +17,7 @@ from initiative_lib.text.cleaning import (
     remove_page_numbers,
     remove_running_headers,
     remove_toc_lines,
+    repair_mojibake,
 )
 from initiative_lib.text.segments import blocks, drop_repeated, segment_text, shingles
 from initiative_lib.text.tokens import SegmentCounts, bigrams, count_segment, tokenize
@@ -39,6 +40,7 @@ __all__ = [
     "remove_page_numbers",
     "remove_running_headers",
     "remove_toc_lines",
+    "repair_mojibake",
     "segment_text",
     "shingles",
     "tokenize",

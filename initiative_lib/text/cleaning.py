@@ -275,3 +275,30 @@ def read_clean(data: bytes) -> tuple[str, CleaningRecord]:
     text, counts = decode_bytes(data)
     text, record = clean_text(text)
     return text, record + CleaningRecord(**counts)
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """Undo double encoding (UTF-8 read as Windows-1252 or Latin-1) with ftfy; return the text and lines changed.
+
+    An optional clean-up step, off in the corpus build (the shipped corpus is
+    built without it and stays byte-identical): a caller who turns it on
+    records the count it returns, as :class:`CleaningRecord` records the
+    other steps. Only ftfy's encoding fixes run (``fix_encoding``), not its
+    other normalisations, so text that is not mojibake is left alone. Needs
+    the optional dependency ``ftfy`` (``pip install initiative-lib[repair]``).
+
+    Examples
+    --------
+    >>> repair_mojibake("the Internetâ€™s future\\nplain line")
+    ('the Internet’s future\\nplain line', 1)
+    >>> repair_mojibake("café")
+    ('café', 0)
+    """
+    try:
+        import ftfy
+    except ImportError:
+        msg = "repair_mojibake needs the optional package ftfy: pip install 'initiative-lib[repair]'"
+        raise ImportError(msg) from None
+    lines = text.split("\n")
+    fixed = [ftfy.fix_encoding(line) for line in lines]
+    return "\n".join(fixed), sum(a != b for a, b in zip(lines, fixed, strict=True))

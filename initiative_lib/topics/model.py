@@ -592,4 +592,19 @@ def fit_topics(
     method = check_method(method)
     seed = check_seed(random_state)
     k = check_k(k, *dtm.shape)
+    _check_nonzero_rows(dtm)
     return fit_prepared(prepare_matrix(dtm), k, method, seed, max_iter, options)
+
+
+def _check_nonzero_rows(dtm: DocumentTermMatrix) -> None:
+    """Raise on a matrix without any counts (nothing to fit; the solvers would return noise or NaN).
+
+    Rows without counts among others are allowed: they arise from vocabulary
+    pruning (the headline specification has 127 of 16,896) and get topic
+    shares from the prior only.
+    """
+    if not isinstance(dtm, DocumentTermMatrix):
+        return  # prepare_matrix names the type error
+    if dtm.counts.nnz == 0 or not np.any(dtm.counts.data):
+        msg = f"dtm has no counts at all ({dtm.shape[0]} rows, {dtm.shape[1]} terms); expected some non-zero rows"
+        raise ValueError(msg)

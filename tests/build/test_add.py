@@ -6,16 +6,16 @@ one written by the build's own writer into a temporary folder.
 
 from __future__ import annotations
 
+import errno
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from initiative_lib.build import add as add_module
 from initiative_lib.build.add import add_document, count_text, read_user_text
 from initiative_lib.build.from_mirror import BuiltDocument, write_corpus
 from initiative_lib.cli import main
-from initiative_lib.corpus import schema
+from initiative_lib.corpus import journal, schema
 from initiative_lib.corpus.load import load_corpus, load_segments, read_manifest, text_segments, validate_corpus
 from initiative_lib.corpus.matrix import document_term_matrix
 from initiative_lib.errors import ChecksumError, CorpusError
@@ -274,30 +274,29 @@ def test_missing_corpus_folder(tmp_path: Path, user_file: Path) -> None:
         add_document(user_file, doc_id="x1", corpus_dir=tmp_path / "no-corpus", **META)
 
 
-@pytest.mark.parametrize("step", ["checksums", "manifest"])
+@pytest.mark.parametrize("fail_on", [0, 1, 2, 3])
 def test_failure_while_writing_leaves_corpus_unchanged(
-    corpus: Path, user_file: Path, monkeypatch: pytest.MonkeyPatch, step: str
+    corpus: Path, user_file: Path, monkeypatch: pytest.MonkeyPatch, fail_on: int
 ) -> None:
+    """A full disk while staging the text, the manifest, the checksums or the journal."""
     before = snapshot(corpus)
-    if step == "checksums":
+    real_open = open
+    calls = []
 
-        def boom(root: Path) -> str:
-            raise OSError("disk full (simulated)")
+    def full_disk(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "w" in mode:
+            calls.append(file)
+            if len(calls) == fail_on + 1:
+                raise OSError(errno.ENOSPC, "No space left on device (simulated)")
+        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
 
-        monkeypatch.setattr(add_module, "checksum_lines", boom)
-    else:
-        real = add_module.atomic_write_text
-
-        def boom_on_manifest(path: Path, text: str) -> None:
-            if Path(path).name == schema.CHECKSUMS_FILE:
-                raise OSError("disk full (simulated)")
-            real(path, text)
-
-        monkeypatch.setattr(add_module, "atomic_write_text", boom_on_manifest)
-    with pytest.raises(OSError, match="simulated"):
+    monkeypatch.setattr(journal, "open", full_disk, raising=False)
+    with pytest.raises(CorpusError, match="No space left on device") as err:
         add_document(user_file, doc_id="my-paper-2023", corpus_dir=corpus, **META)
+    real = ["texts/my-paper-2023.txt", "documents.csv", "SHA256SUMS", ".journal.json"][fail_on]
+    assert str(err.value).startswith(f"{corpus / real}: could not be written")
+    assert "is unchanged" in str(err.value)
     assert snapshot(corpus) == before
-    assert not (corpus / "texts" / "my-paper-2023.txt").exists()
     assert validate_corpus(corpus_dir=corpus)["documents"] == 2
 
 
@@ -308,14 +307,16 @@ def test_failure_removes_texts_folder_it_created(
     feat_meta = dict(FEAT_META)
     write_corpus([BuiltDocument(feat_meta, FEATURE_SEGMENTS)], [], root)
     assert not (root / "texts").exists()
+    before = snapshot(root)
 
-    def boom(root: Path) -> str:
-        raise OSError("simulated")
+    def boom(*_a: object) -> None:
+        raise OSError(errno.EIO, "simulated")
 
-    monkeypatch.setattr(add_module, "checksum_lines", boom)
-    with pytest.raises(OSError, match="simulated"):
+    monkeypatch.setattr(journal.os, "fsync", boom)
+    with pytest.raises(CorpusError, match="simulated"):
         add_document(user_file, doc_id="x1", corpus_dir=root, **META)
     assert not (root / "texts").exists()
+    assert snapshot(root) == before
 
 
 # ---------------------------------------------------------------- command line

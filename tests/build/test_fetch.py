@@ -2,7 +2,7 @@
 
 The tests copy source files from the offline mirror (``../shared/corpora``)
 and are skipped without it. The network is never used: the download path is
-exercised with a fake ``urllib.request.urlopen``.
+exercised against a local HTTP server in ``test_fetch_http.py``.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import MIRROR
 
 from initiative_lib.build import from_mirror as build
 from initiative_lib.build.fetch import fetch_texts, read_full_text, read_sources
@@ -26,8 +25,6 @@ from initiative_lib.errors import ChecksumError, CorpusError
 from initiative_lib.text.cleaning import clean_text
 from initiative_lib.text.segments import segment_text
 from initiative_lib.text.tokens import count_segment
-
-from helpers import MIRROR
 
 pytestmark = [
     pytest.mark.mirror,
@@ -167,97 +164,7 @@ def test_cache_dir_from_environment(small_corpus: Path, tmp_path: Path, monkeypa
     assert read_full_text("decl-paris-call-2018", corpus_dir=small_corpus)
 
 
-# ---------------------------------------------------------------- network path (faked)
-class FakeResponse:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def read(self) -> bytes:
-        return self.data
-
-    def __enter__(self) -> FakeResponse:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-def test_download_path_with_fake_urlopen(
-    small_corpus: Path, sources: list[dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    by_url = {r["source_url"]: MIRROR / r["source_path"] for r in sources}
-    calls: list[tuple[str, float]] = []
-
-    def fake_urlopen(request: urllib.request.Request, timeout: float) -> FakeResponse:
-        calls.append((request.full_url, timeout))
-        return FakeResponse(by_url[request.full_url].read_bytes())
-
-    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
-    cache = tmp_path / "cache"
-    ids = ["decl-barlow-1996", f"nm-{NM_PLAIN}"]
-    paths = fetch_texts(cache_dir=cache, corpus_dir=small_corpus, doc_ids=ids, timeout=7)
-    wanted = [r for r in sources if r["doc_id"] in ids]
-    assert sorted(url for url, _ in calls) == sorted(r["source_url"] for r in wanted)
-    assert {t for _, t in calls} == {7}
-    assert all(sha256(paths[r["source_path"]]) == r["source_sha256"] for r in wanted)
-    # a second run finds everything cached and makes no request
-    calls.clear()
-    fetch_texts(cache_dir=cache, corpus_dir=small_corpus, doc_ids=ids)
-    assert calls == []
-
-
-def test_download_with_wrong_bytes_raises(
-    small_corpus: Path, sources: list[dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(urllib.request, "urlopen", lambda request, timeout: FakeResponse(b"<html>not found</html>"))
-    row = next(r for r in sources if r["doc_id"] == "decl-paris-call-2018")
-    cache = tmp_path / "cache"
-    with pytest.raises(ChecksumError) as info:
-        fetch_texts(cache_dir=cache, corpus_dir=small_corpus, doc_ids=["decl-paris-call-2018"])
-    message = str(info.value)
-    assert row["source_url"] in message
-    assert row["source_sha256"] in message
-    assert hashlib.sha256(b"<html>not found</html>").hexdigest() in message
-    assert files_under(cache) == []
-
-
-@pytest.mark.parametrize(
-    ("error", "expected"),
-    [
-        (urllib.error.URLError("no route to host (simulated)"), "no route to host"),
-        (TimeoutError("timed out (simulated)"), "timed out"),
-    ],
-)
-def test_download_failure_names_url(
-    small_corpus: Path,
-    sources: list[dict[str, str]],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    error: Exception,
-    expected: str,
-) -> None:
-    def failing(request: urllib.request.Request, timeout: float) -> FakeResponse:
-        raise error
-
-    monkeypatch.setattr(urllib.request, "urlopen", failing)
-    row = next(r for r in sources if r["doc_id"] == "decl-barlow-1996")
-    with pytest.raises(ConnectionError) as info:
-        fetch_texts(cache_dir=tmp_path / "cache", corpus_dir=small_corpus, doc_ids=["decl-barlow-1996"])
-    assert row["source_url"] in str(info.value)
-    assert expected in str(info.value)
-
-
-def test_http_error_names_url_and_status(
-    small_corpus: Path, sources: list[dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def failing(request: urllib.request.Request, timeout: float) -> FakeResponse:
-        raise urllib.error.HTTPError(request.full_url, 404, "Not Found", {}, None)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(urllib.request, "urlopen", failing)
-    row = next(r for r in sources if r["doc_id"] == "decl-barlow-1996")
-    with pytest.raises(ConnectionError, match="HTTP 404 Not Found") as info:
-        fetch_texts(cache_dir=tmp_path / "cache", corpus_dir=small_corpus, doc_ids=["decl-barlow-1996"])
-    assert row["source_url"] in str(info.value)
+# the download path is tested against a local HTTP server in test_fetch_http.py
 
 
 # ---------------------------------------------------------------- read_full_text

@@ -92,7 +92,7 @@ def test_sessions(folder: Path) -> None:
 
 def test_cache_is_reused_and_keyed_by_content(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = ungdc_paragraph_matrix(folder)
-    cached = list((pm.cache_dir() / "ungdc").glob("*.pickle"))
+    cached = list((pm.cache_dir() / "ungdc").glob("*.npz"))
     assert len(cached) == 1
 
     def fail(items: object) -> None:
@@ -106,7 +106,7 @@ def test_cache_is_reused_and_keyed_by_content(folder: Path, monkeypatch: pytest.
     path.write_text(path.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
     changed = ungdc_paragraph_matrix(folder)
     assert len(changed.rows) == len(first.rows) + 1
-    assert len(list((pm.cache_dir() / "ungdc").glob("*.pickle"))) == 2
+    assert len(list((pm.cache_dir() / "ungdc").glob("*.npz"))) == 2
 
 
 @pytest.mark.parametrize("n_jobs", [0, -1, 1.5, True, "2"])

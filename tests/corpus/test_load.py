@@ -300,7 +300,7 @@ def test_rebuild_is_byte_identical(tmp_path):
 def test_matrix_cache_is_keyed_by_content(tiny_corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("INITIATIVE_DATA", str(tmp_path / "cache"))
     first = document_term_matrix(corpus_dir=tiny_corpus, ngrams="both")
-    cached = list((tmp_path / "cache" / "dtm").glob("*.pickle"))
+    cached = list((tmp_path / "cache" / "dtm").glob("*.npz"))
     assert len(cached) == 1
     again = document_term_matrix(corpus_dir=tiny_corpus, ngrams="both")
     fresh = document_term_matrix(corpus_dir=tiny_corpus, ngrams="both", cache=False)
@@ -312,4 +312,4 @@ def test_matrix_cache_is_keyed_by_content(tiny_corpus, tmp_path, monkeypatch):
     _edit(tiny_corpus, 0, title="A new title")
     changed = document_term_matrix(corpus_dir=tiny_corpus, ngrams="both")
     assert changed.rows.loc[0, "title"] == "A new title"
-    assert len(list((tmp_path / "cache" / "dtm").glob("*.pickle"))) == 2
+    assert len(list((tmp_path / "cache" / "dtm").glob("*.npz"))) == 2

@@ -51,10 +51,10 @@ from pathlib import Path
 
 import pycountry
 
-from initiative_lib.text.cleaning import CleaningRecord, read_clean
 from initiative_lib.errors import CorpusError
 from initiative_lib.paths import UN_REGIONS
 from initiative_lib.progress import Progress, want_progress
+from initiative_lib.text.cleaning import CleaningRecord, read_clean
 from initiative_lib.text.tokens import TOKEN_RE, count_segment
 
 FIRST_SESSION_YEAR = 1945  # year = session + 1945 (session 25 met in 1970)

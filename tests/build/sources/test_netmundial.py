@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import MIRROR as CORPORA
 
 from initiative_lib.build.sources.netmundial import (
     AREAS,
@@ -25,7 +26,6 @@ from initiative_lib.build.sources.netmundial import (
     submission_ids,
 )
 
-from helpers import MIRROR as CORPORA
 MIRROR = CORPORA / "netmundial" / "all_contributions"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pycountry
 import pytest
+from helpers import MIRROR as CORPORA
 
 from initiative_lib.build.sources.ungdc import (
     CYBER_PATTERNS,
@@ -31,7 +32,6 @@ from initiative_lib.build.sources.ungdc import (
 from initiative_lib.errors import CorpusError
 from initiative_lib.text.segments import blocks
 
-from helpers import MIRROR as CORPORA
 MIRROR = CORPORA / "ungdc"
 needs_mirror = pytest.mark.skipif(not MIRROR.is_dir(), reason=f"UNGDC mirror {MIRROR} not present")
 
