@@ -19,6 +19,7 @@ from initiative_lib.plots.reading import plot_parts
 from initiative_lib.plots.robustness import plot_robustness
 from initiative_lib.plots.style import attach_data, figure_style, get_axes, new_axes, plotted_data, save_figure
 from initiative_lib.plots.topics import plot_k_diagnostics, plot_prevalence, plot_top_terms, plot_topic_mix
+from initiative_lib.plots.validity import plot_baseline_percentiles, plot_interval_dots
 
 __all__ = [
     "attach_data",
@@ -26,9 +27,11 @@ __all__ = [
     "get_axes",
     "group_colours",
     "new_axes",
+    "plot_baseline_percentiles",
     "plot_cyber_share",
     "plot_dictionary_profile",
     "plot_framing_map",
+    "plot_interval_dots",
     "plot_k_diagnostics",
     "plot_keyness",
     "plot_keyness_panels",
