@@ -139,7 +139,7 @@ def _write_figures(t: ReportTables, folder: Path) -> dict[str, bytes]:
     made: dict[str, bytes] = {}
 
     def keep(fig: plt.Figure, name: str) -> None:
-        paths = save_figure(fig, name, directory=folder)
+        paths = save_figure(fig, name, directory=folder, show=False)
         plt.close(fig)
         made[name] = paths["png"].read_bytes()
 
