@@ -21,8 +21,8 @@ from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parents[1]
 #: API pages: the stages in the order data flows, then the shared modules
-STAGES = ["text", "build", "corpus", "methods", "topics", "datasets", "study", "plots"]
-SHARED = ["checks", "constants", "errors", "paths", "progress", "cli", "notebooks"]
+STAGES = ["text", "build", "corpus", "methods", "topics", "datasets", "study", "plots", "report"]
+SHARED = ["checks", "constants", "errors", "paths", "progress", "cli", "notebooks", "teaching"]
 TITLES = {
     "text": "text: cleaning, segments, tokens",
     "build": "build: the corpus from the mirror, adding documents, fetching texts",
@@ -32,6 +32,7 @@ TITLES = {
     "datasets": "datasets: synthetic data with planted topics",
     "study": "study: this study's choices",
     "plots": "plots: figures",
+    "report": "report: compare any document with the corpus",
     "shared": "Shared modules",
 }
 

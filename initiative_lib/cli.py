@@ -136,13 +136,15 @@ def parser() -> argparse.ArgumentParser:
     f.set_defaults(func=_fetch)
 
     c = sub.add_parser("compare", help="compare a document with the corpus; write a report folder")
-    c.add_argument("file")
-    c.add_argument("--title", required=True)
-    c.add_argument("--date", default=None, help="YYYY-MM-DD")
+    c.add_argument("file", help="the document: a plain-text file in English")
+    c.add_argument("--title", required=True, help="the document's title, shown in the report")
+    c.add_argument("--date", default=None, help="the document's date, YYYY-MM-DD (optional)")
     c.add_argument("--encoding", default="utf-8", help="utf-8 (default), auto, or a codec such as cp1252")
     c.add_argument("--language", default=None, help="en skips the language check")
     c.add_argument("--out", default=None, help="report folder (default: ./report-<file stem>)")
-    c.add_argument("--corpus-dir", default=None)
+    c.add_argument(
+        "--corpus-dir", default=None, help="corpus to compare with (default: $INITIATIVE_CORPUS, then the shipped one)"
+    )
     c.set_defaults(func=_compare)
     return top
 

@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-STAGES = ["text", "build", "corpus", "methods", "topics", "datasets", "study", "plots"]
+STAGES = ["text", "build", "corpus", "methods", "topics", "datasets", "study", "plots", "report"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
