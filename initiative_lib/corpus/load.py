@@ -55,6 +55,20 @@ def sha256_file(path: PathLike) -> str:
 
 
 # ---------------------------------------------------------------- checksums
+def _decode_utf8(path: Path, expected: str) -> str:
+    """The file's text, or CorpusError naming the file, line, byte and offset that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line_no = data[: err.start].count(b"\n") + 1
+        msg = (
+            f"{where(path, line_no)}: not valid UTF-8 (byte {data[err.start]:#04x} at offset {err.start}); "
+            f"expected {expected}"
+        )
+        raise CorpusError(msg) from None
+
+
 def read_checksums(root: Path) -> dict[str, str]:
     """Read ``SHA256SUMS``: ``<sha256>  <relative path>`` per line (``sha256sum`` format; the
     binary-mode marker of ``sha256sum -b``, ``<sha256> *<path>``, is accepted), ``#`` comments.
@@ -63,16 +77,7 @@ def read_checksums(root: Path) -> dict[str, str]:
     if not path.is_file():
         msg = f"{path}: checksum file not found; is {root} a corpus folder?"
         raise CorpusError(msg)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line_no = data[: err.start].count(b"\n") + 1
-        msg = (
-            f"{where(path, line_no)}: not valid UTF-8 (byte {data[err.start]:#04x}); "
-            "expected '<64 hex digits>  <path>' lines"
-        )
-        raise CorpusError(msg) from None
+    text = _decode_utf8(path, "'<64 hex digits>  <path>' lines")
     sums: dict[str, str] = {}
     for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.startswith("#"):
@@ -213,16 +218,7 @@ def read_csv_records(path: Path, columns: list[str]) -> list[tuple[int, dict[str
     ...
     initiative_lib.errors.CorpusError: .../t.csv, row 3: a quoted field is never closed (from line 3 ...
     """
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line_no = data[: err.start].count(b"\n") + 1
-        msg = (
-            f"{where(path, line_no)}: not valid UTF-8 (byte {data[err.start]:#04x} at offset {err.start}); "
-            "expected a UTF-8 CSV file"
-        )
-        raise CorpusError(msg) from None
+    text = _decode_utf8(path, "a UTF-8 CSV file")
     if "\x00" in text:
         line_no = text[: text.index("\x00")].count("\n") + 1
         msg = f"{where(path, line_no)}: contains a NUL byte; expected a text CSV file"

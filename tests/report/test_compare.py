@@ -256,7 +256,7 @@ def test_encodings(tmp_path):
     assert read_document(p, encoding="auto") == "Café policy"
     p.write_bytes("Café policy\r\n".encode("cp1252"))
     assert read_document(p, encoding="cp1252") == "Café policy\n"
-    with pytest.raises(CorpusError, match="(?i)not valid UTF-8"):
+    with pytest.raises(CorpusError, match=r"(?i)not valid UTF-8"):
         read_document(p)
 
 
