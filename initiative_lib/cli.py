@@ -16,6 +16,20 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_folder(args: argparse.Namespace) -> int:
+    from initiative_lib.build.folder import read_text_folder
+    from initiative_lib.text.tokens import tokenize
+
+    n_texts = n_tokens = 0
+    for _meta, text, _record in read_text_folder(
+        args.folder, args.metadata, id_column=args.id_column, file_column=args.file_column
+    ):
+        n_texts += 1
+        n_tokens += len(tokenize(text))
+    sys.stdout.write(f"folder readable: {n_texts} texts, {n_tokens} tokens after clean-up\n")
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     from initiative_lib.corpus.load import validate_corpus
 
@@ -85,6 +99,15 @@ def parser() -> argparse.ArgumentParser:
     v = cmds.add_parser("validate", help="check the corpus folder; exit 1 with a message on the first problem")
     v.add_argument("--corpus-dir", default=None, help=corpus_help)
     v.set_defaults(func=_validate)
+
+    r = cmds.add_parser(
+        "check-folder", help="check a folder of your own texts and its metadata CSV (before adding or counting them)"
+    )
+    r.add_argument("folder", help="the folder of plain-text files")
+    r.add_argument("metadata", help="a UTF-8 CSV with one row per text")
+    r.add_argument("--id-column", default="doc_id", help="the CSV column with each text's unique id (default doc_id)")
+    r.add_argument("--file-column", default="file", help="the CSV column with each text's path in the folder")
+    r.set_defaults(func=_check_folder)
 
     a = cmds.add_parser("add", help="add your own document (a text file) to the corpus, all or nothing")
     a.add_argument("file", help="the text file to add (UTF-8 unless --encoding says otherwise)")

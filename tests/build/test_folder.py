@@ -121,3 +121,17 @@ def test_progress_helpers(capsys: pytest.CaptureFixture[str]) -> None:
     bar.done()
     assert "x: 100%" in capsys.readouterr().err
     assert bar.count == 5
+
+
+def test_the_command_line_checks_a_folder(tmp_path, capsys):
+    from initiative_lib.cli import main
+
+    (tmp_path / "a.txt").write_text("Cyber norms matter.\n", encoding="utf-8")
+    (tmp_path / "meta.csv").write_text("doc_id,file\nd1,a.txt\n", encoding="utf-8")
+    assert main(["corpus", "check-folder", str(tmp_path), str(tmp_path / "meta.csv")]) == 0
+    assert capsys.readouterr().out == "folder readable: 1 texts, 3 tokens after clean-up\n"
+    (tmp_path / "meta.csv").write_text("doc_id,file\nd1,missing.txt\n", encoding="utf-8")
+    assert main(["corpus", "check-folder", str(tmp_path), str(tmp_path / "meta.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert "missing.txt" in err
