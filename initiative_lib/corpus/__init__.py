@@ -17,7 +17,7 @@ from initiative_lib.corpus.features import (
     read_features,
     write_features,
 )
-from initiative_lib.corpus.journal import commit_files, corpus_lock, recover
+from initiative_lib.corpus.journal import commit_files, corpus_lock, recover, sha256_file
 from initiative_lib.corpus.load import (
     Corpus,
     checksum_lines,
@@ -30,7 +30,6 @@ from initiative_lib.corpus.load import (
     read_manifest,
     read_text_file,
     render_checksums,
-    sha256_file,
     text_segments,
     validate_corpus,
     verify_checksums,

@@ -58,7 +58,8 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """Return the hex SHA-256 of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -139,13 +140,13 @@ def recover(root: Path, *, locked: bool = False) -> str | None:
     for staged_rel, target_rel, sha in steps:
         staged, target = root / staged_rel, root / target_rel
         if staged.is_file():
-            if _sha256(staged) != sha:
+            if sha256_file(staged) != sha:
                 msg = f"{staged}: staged file differs from the SHA-256 in {journal}; expected {sha}"
                 raise CorpusError(msg)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
             _fsync_dir(target.parent)
-        elif not target.is_file() or _sha256(target) != sha:
+        elif not target.is_file() or sha256_file(target) != sha:
             msg = f"{target}: neither staged nor in place with the SHA-256 {sha} recorded in {journal}"
             raise CorpusError(msg)
     journal.unlink()

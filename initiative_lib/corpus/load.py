@@ -24,7 +24,6 @@ Files and folders whose name starts with ``.`` are not part of the corpus.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import re
@@ -36,22 +35,13 @@ import pandas as pd
 
 from initiative_lib.corpus import schema
 from initiative_lib.corpus.features import SegmentFeatures, features_from_segments, read_features
-from initiative_lib.corpus.journal import recover
+from initiative_lib.corpus.journal import recover, sha256_file
 from initiative_lib.errors import ChecksumError, CorpusError, expected_one_of, where
 from initiative_lib.paths import corpus_dir as resolve_corpus_dir
 from initiative_lib.text.cleaning import clean_text
 from initiative_lib.text.segments import segment_text
 
 PathLike = str | os.PathLike[str]
-
-
-def sha256_file(path: PathLike) -> str:
-    """Return the hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------- checksums

@@ -51,14 +51,12 @@ STEPS = ("read", "copy corpus", "add document", "count corpus", "profile", "fram
 
 
 def read_document(path: PathLike, *, encoding: str = "utf-8") -> str:
-    r"""Read a user's document: strict UTF-8, a named codec, or ``"auto"``.
+    r"""Read a user's document exactly as ``corpus add`` does (:func:`initiative_lib.build.read_user_text`).
 
-    ``"utf-8"`` is :func:`initiative_lib.build.add.read_user_text`. ``"auto"``
-    follows a byte-order mark (UTF-8, UTF-16, UTF-32) and otherwise needs
-    valid UTF-8: a file in a legacy code page is refused with a message that
-    asks for its ``encoding`` (guessing among code pages silently changes
-    characters). Any other value is a Python codec name, decoded strictly.
-    The text is normalised as ``read_user_text`` does.
+    ``encoding`` is ``"utf-8"`` (the default), ``"auto"`` (detected with
+    charset-normalizer; a byte-order mark is followed) or a Python codec name;
+    decoding is strict and the text is normalised (no byte-order mark, ``\n``
+    line ends, NFC).
 
     Raises
     ------
@@ -78,34 +76,7 @@ def read_document(path: PathLike, *, encoding: str = "utf-8") -> str:
     if not isinstance(encoding, str) or not encoding:
         msg = f"encoding must be 'utf-8', 'auto' or a codec name such as 'cp1252'; got {encoding!r}"
         raise CorpusError(msg)
-    p = Path(path)
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-        return read_user_text(p)
-    if not p.is_file():
-        what = "is a folder, not a file" if p.is_dir() else "does not exist"
-        msg = f"{p}: {what}; expected a text file"
-        raise CorpusError(msg)
-    data = p.read_bytes()
-    codec = encoding
-    if encoding == "auto":
-        boms = [(b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
-                (b"\xfe\xff", "utf-16"), (b"\xff\xfe", "utf-16")]  # fmt: skip
-        codec = next((c for bom, c in boms if data.startswith(bom)), "utf-8")
-    try:
-        text = data.decode(codec)
-    except LookupError:
-        msg = f"encoding {encoding!r} is not a known codec; expected 'utf-8', 'auto' or e.g. 'cp1252', 'gb18030'"
-        raise CorpusError(msg) from None
-    except UnicodeDecodeError as err:
-        hint = " (no byte-order mark, so UTF-8 was expected); pass the file's encoding, e.g. --encoding cp1252"
-        msg = f"{p}: not valid {codec}: byte {data[err.start]:#04x} at offset {err.start} ({err.reason})" + (
-            hint if encoding == "auto" else ""
-        )
-        raise CorpusError(msg) from None
-    import unicodedata
-
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    return read_user_text(path, encoding=encoding)
 
 
 def _duplicates(root: Path, text: str) -> list[str]:

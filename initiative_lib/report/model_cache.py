@@ -32,7 +32,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -40,6 +39,8 @@ import numpy as np
 import pandas as pd
 
 import initiative_lib
+from initiative_lib.corpus.cache import cache_folder
+from initiative_lib.corpus.features import atomic_write_bytes
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.paths import cache_dir
 from initiative_lib.study.specification import METHOD as HEADLINE_METHOD
@@ -99,18 +100,6 @@ def model_key(data: AnalysisData, *, k: int, method: str, random_state: int) -> 
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _save(model: TopicModel, key: str, folder: Path) -> None:
     est = model.estimator
     arrays = {
@@ -141,8 +130,8 @@ def _save(model: TopicModel, key: str, folder: Path) -> None:
         "documents": [str(d) for d in model.document_topics.index],
         "sha256": {name: _sha(a) for name, a in arrays.items()},
     }
-    _atomic_write(folder / f"{key}.npz", buf.getvalue())
-    _atomic_write(folder / f"{key}.json", json.dumps(meta, sort_keys=True, indent=1, default=repr).encode())
+    atomic_write_bytes(folder / f"{key}.npz", buf.getvalue())
+    atomic_write_bytes(folder / f"{key}.json", json.dumps(meta, sort_keys=True, indent=1, default=repr).encode())
 
 
 def _load(data: AnalysisData, key: str, folder: Path) -> TopicModel:
@@ -209,12 +198,15 @@ def cached_headline_model(
     (TopicModel, str)
         The model (equal, array for array, to ``headline_model(data, ...)``) and
         how it was obtained: ``"cache"``, ``"fitted"`` (and stored), or
-        ``"fitted (not cached)"`` for a method other than the headline LDA.
+        ``"fitted (not cached)"`` for a method other than the headline LDA or when the cache
+        folder cannot be used (a warning says why).
     """
     if method != "lda":
         return headline_model(data, k=k, method=method, random_state=random_state), "fitted (not cached)"
     key = model_key(data, k=k, method=method, random_state=random_state)
-    folder = cache_dir(cache) / "models"
+    folder = cache_folder(cache_dir(cache), "models")  # None: the folder is unusable (warned); fit without it
+    if folder is None:
+        return headline_model(data, k=k, method=method, random_state=random_state), "fitted (not cached)"
     if (folder / f"{key}.json").is_file() and (folder / f"{key}.npz").is_file():
         try:
             return _load(data, key, folder), "cache"

@@ -23,26 +23,35 @@ form is then used.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-numba: Any
-try:
-    import numba
-except ImportError:  # pragma: no cover - numba is a dependency; the fallback is the sparse form
-    numba = None
-
-#: whether the compiled loops can be used
-AVAILABLE = numba is not None
+#: whether the compiled loops can be used (numba is imported, and the loops compiled, on first use)
+AVAILABLE = importlib.util.find_spec("numba") is not None
 
 
 def _jit(func: Callable[..., Any]) -> Callable[..., Any]:
-    if numba is None:  # pragma: no cover
-        return func
-    # cache=False: nothing is read from a compile cache that a fresh clone lacks
-    return numba.njit(cache=False, nogil=True, fastmath=False, error_model="numpy")(func)
+    """``func`` compiled by numba at its first call (importing the package stays cheap)."""
+    compiled: Callable[..., Any] | None = None
+
+    @functools.wraps(func)
+    def call(*args: Any) -> Any:
+        nonlocal compiled
+        if compiled is None:
+            if AVAILABLE:
+                import numba
+
+                # cache=False: nothing is read from a compile cache that a fresh clone lacks
+                compiled = numba.njit(cache=False, nogil=True, fastmath=False, error_model="numpy")(func)
+            else:  # pragma: no cover - numba is a dependency; the fallback is the sparse form
+                compiled = func
+        return compiled(*args)
+
+    return call
 
 
 @_jit
