@@ -36,9 +36,11 @@ types (integers stay integers, missing values stay missing), which CSV does not.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -69,12 +71,28 @@ def check_prefix(prefix: object) -> str:
     return prefix
 
 
+def _check_replaceable(path: Path) -> None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        msg = f"cannot write {path}: it exists and is not a regular file; nothing was written"
+        raise IsADirectoryError(msg) if stat.S_ISDIR(st.st_mode) else OSError(msg)
+    if not (st.st_mode & stat.S_IWUSR) or not os.access(path, os.W_OK):
+        msg = f"cannot write {path}: it is read-only; nothing was written"
+        raise PermissionError(msg)
+
+
 def write_files_atomically(folder: str | os.PathLike[str], files: dict[str, bytes]) -> list[Path]:
     """Write ``{name: bytes}`` into ``folder`` all or nothing; return the paths in ``files`` order.
 
-    Each file goes to a temporary name in ``folder`` first; they are moved into place
-    (``os.replace``) only after every one is written. On an error no target is touched
-    and the temporary files are removed.
+    Targets that cannot be replaced (a folder, a read-only file) are refused
+    before anything is written. Each file goes to a temporary name first; the
+    old files are then moved aside and the new ones moved into place, and a
+    failure at any step puts the old files back, so the folder holds either
+    every old file or every new one. Used for exports and for figures (PDF, PNG
+    and CSV of one figure).
 
     Examples
     --------
@@ -85,20 +103,47 @@ def write_files_atomically(folder: str | os.PathLike[str], files: dict[str, byte
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
+    targets = [out / name for name in files]
+    for path in targets:
+        _check_replaceable(path)
+    temps: dict[Path, Path] = {}
+    backups: dict[Path, Path] = {}
+    placed: list[Path] = []
     try:
-        for name, data in files.items():
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            staged.append((Path(tmp_name), out / name))
+        for path, payload in zip(targets, files.values(), strict=True):
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out)
+            temps[path] = Path(tmp)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.write(payload)
+            os.chmod(tmp, 0o644)
+        for path in targets:
+            if path.exists():
+                fd, backup_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".old", dir=out)
+                os.close(fd)
+                try:
+                    os.replace(path, backup_name)
+                except BaseException:
+                    Path(backup_name).unlink()
+                    raise
+                backups[path] = Path(backup_name)
+            os.replace(temps[path], path)
+            del temps[path]
+            placed.append(path)
     except BaseException:
-        for staged_path, _ in staged:
-            staged_path.unlink(missing_ok=True)
+        for path in placed:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for path, backup in backups.items():
+            with contextlib.suppress(OSError):
+                os.replace(backup, path)
+        for leftover in temps.values():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
         raise
-    for staged_path, target in staged:
-        os.replace(staged_path, target)
-    return [target for _, target in staged]
+    for backup in backups.values():
+        with contextlib.suppress(OSError):
+            backup.unlink()
+    return targets
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -29,6 +27,7 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from initiative_lib.corpus.export import write_files_atomically
 from initiative_lib.paths import figures_dir
 
 #: Okabe and Ito (2008) colour-blind-safe palette, black last
@@ -156,62 +155,6 @@ def _render(fig: Figure, data: pd.DataFrame) -> dict[str, bytes]:
     return {"pdf": pdf.getvalue(), "png": png.getvalue(), "csv": csv}
 
 
-def _check_replaceable(path: Path) -> None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return
-    if not stat.S_ISREG(st.st_mode):
-        msg = f"cannot write figure file {path}: it exists and is not a regular file; nothing was written"
-        raise IsADirectoryError(msg) if stat.S_ISDIR(st.st_mode) else OSError(msg)
-    if not (st.st_mode & stat.S_IWUSR) or not os.access(path, os.W_OK):
-        msg = f"cannot write figure file {path}: it is read-only; nothing was written"
-        raise PermissionError(msg)
-
-
-def _write_all(contents: dict[Path, bytes]) -> None:
-    """Write every file or none: temporary files first, then renames, undone on failure."""
-    for path in contents:
-        _check_replaceable(path)
-    temps: dict[Path, Path] = {}
-    backups: dict[Path, Path] = {}
-    placed: list[Path] = []
-    try:
-        for path, payload in contents.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps[path] = Path(tmp)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-            os.chmod(tmp, 0o644)
-        for path in contents:
-            if path.exists():
-                fd, backup_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent)
-                os.close(fd)
-                try:
-                    os.replace(path, backup_name)
-                except BaseException:
-                    Path(backup_name).unlink()
-                    raise
-                backups[path] = Path(backup_name)
-            os.replace(temps[path], path)
-            del temps[path]
-            placed.append(path)
-    except BaseException:
-        for path in placed:
-            with contextlib.suppress(OSError):
-                path.unlink()
-        for path, backup in backups.items():
-            with contextlib.suppress(OSError):
-                os.replace(backup, path)
-        for leftover in temps.values():
-            with contextlib.suppress(OSError):
-                leftover.unlink()
-        raise
-    for backup in backups.values():
-        with contextlib.suppress(OSError):
-            backup.unlink()
-
-
 def _inline_kernel() -> bool:
     """True inside a Jupyter kernel whose matplotlib backend is the inline one."""
     try:
@@ -305,7 +248,7 @@ def save_figure(
     out.mkdir(parents=True, exist_ok=True)
     paths = {kind: out / f"{name}.{kind}" for kind in ("pdf", "png", "csv")}
     rendered = _render(fig, data)
-    _write_all({paths[kind]: payload for kind, payload in rendered.items()})
+    write_files_atomically(out, {paths[kind].name: payload for kind, payload in rendered.items()})
     if show or (show is None and _inline_kernel()):
         _show_png(fig, rendered["png"])
     return paths
