@@ -49,6 +49,8 @@ from initiative_lib.methods.validation import (
     read_coding_sheet,
     score_coding,
     score_intrusion,
+    simulate_coding,
+    simulate_intrusion_answers,
     topic_intrusion,
     word_intrusion,
 )
@@ -98,6 +100,8 @@ __all__ = [
     "read_coding_sheet",
     "score_coding",
     "score_intrusion",
+    "simulate_coding",
+    "simulate_intrusion_answers",
     "tfidf_similarity",
     "topic_intrusion",
     "validate_lexicon",

@@ -1029,3 +1029,160 @@ def score_intrusion(
         agg_all["mean_tlo"] = float(answers["tlo"].mean())
     by_coder = pd.concat([by_coder, agg_all], ignore_index=True)
     return IntrusionScores(by_topic, by_coder, answers)
+
+
+# ---------------------------------------------------------------------------------------------- simulation
+
+#: the column of a simulated coding sheet that holds the simulated truth
+SIMULATED_TRUTH = "simulated_truth"
+
+
+def _per_key(value: float | dict[str, float], keys: Sequence[str], name: str) -> dict[str, float]:
+    out = dict(value) if isinstance(value, dict) else dict.fromkeys(keys, value)
+    missing = [k for k in keys if k not in out]
+    if missing:
+        msg = f"{name} has no value for {missing}; give one number or one per {name.split()[0]}"
+        raise ValueError(msg)
+    for k, v in out.items():
+        if isinstance(v, bool) or not isinstance(v, int | float | np.number) or not 0 <= float(v) <= 1:
+            msg = f"{name} for {k!r} must be a probability in [0, 1]; got {v!r}"
+            raise ValueError(msg)
+    return {k: float(out[k]) for k in keys}
+
+
+def simulate_coding(
+    sheet: pd.DataFrame,
+    *,
+    precision: float | dict[str, float],
+    accuracy: float | dict[str, float],
+    by: str = "category",
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Fill a coding sheet with SIMULATED codes of known quality (for teaching and testing only).
+
+    Real validation needs people: print the sheet (ids only, as
+    :func:`coding_sample` writes it), add the texts from your own copy, let
+    two or more coders fill in the ``code_<coder>`` columns independently and
+    score the result with :func:`score_coding`. This function instead invents
+    a truth and coders, so that one can see what :func:`score_coding` recovers
+    when the answer is known. Its output must never be reported as a
+    validation of anything.
+
+    Each unit is truly a correct hit (1) with probability ``precision`` (one
+    number, or one per value of the ``by`` column); each coder then codes the
+    truth with probability ``accuracy`` (one number, or one per coder) and the
+    opposite otherwise.
+
+    Parameters
+    ----------
+    sheet : DataFrame
+        A coding sheet from :func:`coding_sample` (``code_<coder>`` columns).
+    precision : float or dict
+        The simulated measure's precision, overall or per value of ``by``.
+    accuracy : float or dict
+        Each simulated coder's probability of coding the truth.
+    by : str
+        The column that ``precision`` refers to when it is a dict.
+    random_state : int, Generator or None
+        Seed of the simulated truth and codes.
+
+    Returns
+    -------
+    DataFrame
+        The sheet with codes ``"1"``/``"0"`` in every code column and the
+        simulated truth in :data:`SIMULATED_TRUTH` (0/1).
+
+    Examples
+    --------
+    >>> hits = pd.DataFrame({"doc_id": list("abcdefgh"), "seg_no": 1, "category": ["sov"] * 4 + ["open"] * 4})
+    >>> sheet = coding_sample(hits, strata="category", n_per_stratum=4, coders=["ann", "ben"], random_state=0)
+    >>> coded = simulate_coding(sheet, precision={"sov": 1.0, "open": 0.0}, accuracy=1.0, by="category",
+    ...                         random_state=0)
+    >>> coded.groupby("category")["code_ann"].apply(lambda c: "".join(sorted(c))).to_dict()
+    {'open': '0000', 'sov': '1111'}
+    >>> bool((coded["code_ann"] == coded["code_ben"]).all())
+    True
+    """
+    if not isinstance(sheet, pd.DataFrame) or sheet.empty:
+        msg = "sheet must be a non-empty coding sheet (a DataFrame from coding_sample)"
+        raise ValueError(msg)
+    coders = [c[len(CODE_PREFIX) :] for c in sheet.columns if str(c).startswith(CODE_PREFIX)]
+    if not coders:
+        msg = f"sheet has no '{CODE_PREFIX}<coder>' columns; expected a sheet from coding_sample"
+        raise ValueError(msg)
+    if isinstance(precision, dict):
+        if by not in sheet.columns:
+            msg = f"sheet has no column {by!r} for a precision per {by}"
+            raise ValueError(msg)
+        keys = [str(v) for v in sheet[by]]
+        p = _per_key(precision, sorted(set(keys)), f"{by} precision")
+        p_unit = np.array([p[k] for k in keys])
+    else:
+        p_unit = np.full(len(sheet), _per_key(precision, ["all"], "precision")["all"])
+    acc = _per_key(accuracy, coders, "coder accuracy")
+    rng = check_random_state(random_state)
+    truth = (rng.random(len(sheet)) < p_unit).astype(int)
+    out = sheet.copy()
+    for c in coders:
+        right = rng.random(len(sheet)) < acc[c]
+        out[CODE_PREFIX + c] = np.where(right, truth, 1 - truth).astype(str)
+    out[SIMULATED_TRUTH] = truth
+    return out
+
+
+def simulate_intrusion_answers(
+    test: IntrusionTest,
+    *,
+    accuracy: float | dict[str, float],
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Fill an intrusion sheet with SIMULATED answers (for teaching and testing only).
+
+    Each simulated coder names the intruder with probability ``accuracy``
+    and otherwise picks one of the options at random (which may still be the
+    intruder, as a guess would). Real tests need people who have not seen the
+    key; the result of this function must never be reported as a validation.
+
+    Parameters
+    ----------
+    test : IntrusionTest
+        From :func:`word_intrusion` or :func:`topic_intrusion`.
+    accuracy : float or dict
+        One probability, or one per coder (the ``answer_<coder>`` columns).
+    random_state : int, Generator or None
+        Seed of the simulated answers.
+
+    Returns
+    -------
+    DataFrame
+        The sheet with option numbers (as strings) in every answer column.
+
+    Examples
+    --------
+    >>> tt = pd.DataFrame([[.3, .3, .2, .1, .05, .05, 0, 0], [0, 0, .05, .05, .1, .2, .3, .3]],
+    ...                   columns=list("abcdefgh"))
+    >>> class Fitted:
+    ...     topic_term, segment_topics = tt, pd.DataFrame([[0.5, 0.5]])
+    >>> test = word_intrusion(Fitted(), coders=["ann"], n_words=3, n_other=2, random_state=0)
+    >>> answers = simulate_intrusion_answers(test, accuracy=1.0, random_state=0)
+    >>> score_intrusion(answers, test.key).by_coder[["coder", "n", "x"]].values.tolist()
+    [['ann', 2, 2], ['all', 2, 2]]
+    """
+    if not isinstance(test, IntrusionTest):
+        msg = f"test must be an IntrusionTest from word_intrusion or topic_intrusion; got {type(test).__name__}"
+        raise TypeError(msg)
+    sheet = test.sheet
+    coders = [c[len(ANSWER_PREFIX) :] for c in sheet.columns if str(c).startswith(ANSWER_PREFIX)]
+    n_options = sum(1 for c in sheet.columns if str(c).startswith("option_"))
+    if not coders or n_options < 2:
+        msg = f"test.sheet must have '{ANSWER_PREFIX}<coder>' columns and at least two options"
+        raise ValueError(msg)
+    acc = _per_key(accuracy, coders, "coder accuracy")
+    truth = test.key.set_index("question_id").loc[sheet["question_id"], "intruder_option"].to_numpy(dtype=int)
+    rng = check_random_state(random_state)
+    out = sheet.copy()
+    for c in coders:
+        knows = rng.random(len(sheet)) < acc[c]
+        guess = rng.integers(1, n_options + 1, size=len(sheet))
+        out[ANSWER_PREFIX + c] = np.where(knows, truth, guess).astype(str)
+    return out

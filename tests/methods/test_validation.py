@@ -383,3 +383,56 @@ def test_shipped_corpus_crash_test_hits_sheet_with_the_initiative_texts(tmp_path
     assert set(sheet["category"]) == set(own["category"])
     with pytest.raises(ValueError, match="inside the repository"):
         coding_sample(own, strata="category", n_per_stratum=1, coders=["c1"], texts=segs, path=REPO_DIR / "s.csv")
+
+
+# ---------------------------------------------------------------- simulated coders and answer sheets
+
+
+def test_simulate_coding_recovers_the_simulated_precision_and_agreement():
+    from initiative_lib.methods.validation import SIMULATED_TRUTH, simulate_coding
+
+    units = _units(n_per=(400, 400, 5))
+    sheet = coding_sample(units, strata="category", n_per_stratum=400, coders=["a", "b"], random_state=1)
+    coded = simulate_coding(sheet, precision={"sov": 0.9, "open": 0.5, "coop": 0.5}, accuracy={"a": 1.0, "b": 0.8},
+                            random_state=2)  # fmt: skip
+    truth = coded.groupby("category")[SIMULATED_TRUTH].mean()
+    assert abs(truth["sov"] - 0.9) < 0.05
+    assert abs(truth["open"] - 0.5) < 0.07
+    assert (coded["code_a"].astype(int) == coded[SIMULATED_TRUTH]).all()  # accuracy 1 codes the truth
+    agree_b = (coded["code_b"].astype(int) == coded[SIMULATED_TRUTH]).mean()
+    assert abs(agree_b - 0.8) < 0.04
+    scores = score_coding(coded)
+    a = scores.precision.set_index(["scope", "coder"]).loc[("sov", "a")]
+    assert a["ci_low"] <= truth["sov"] <= a["ci_high"]
+    # the same seed gives the same codes; the sheet is not changed in place
+    again = simulate_coding(sheet, precision={"sov": 0.9, "open": 0.5, "coop": 0.5}, accuracy={"a": 1.0, "b": 0.8},
+                            random_state=2)  # fmt: skip
+    pd.testing.assert_frame_equal(coded, again)
+    assert (sheet["code_a"] == "").all()
+
+
+def test_simulate_coding_refuses_bad_input():
+    from initiative_lib.methods.validation import simulate_coding
+
+    sheet = coding_sample(_units(), strata="category", n_per_stratum=3, coders=["a"], random_state=0)
+    with pytest.raises(ValueError, match="probability"):
+        simulate_coding(sheet, precision=1.5, accuracy=0.9)
+    with pytest.raises(ValueError, match="no value for"):
+        simulate_coding(sheet, precision={"sov": 0.9}, accuracy=0.9)
+    with pytest.raises(ValueError, match="no value for"):
+        simulate_coding(sheet, precision=0.9, accuracy={"z": 0.9})
+    with pytest.raises(ValueError, match="code_"):
+        simulate_coding(sheet.drop(columns="code_a"), precision=0.9, accuracy=0.9)
+
+
+def test_simulate_intrusion_answers_scores_near_the_simulated_accuracy(model):
+    from initiative_lib.methods.validation import simulate_intrusion_answers
+
+    test = word_intrusion(model, coders=["ann", "guess"], n_words=5, n_per_topic=100, random_state=0)
+    answers = simulate_intrusion_answers(test, accuracy={"ann": 0.8, "guess": 0.0}, random_state=1)
+    by = score_intrusion(answers, test.key).by_coder.set_index("coder")["estimate"]
+    # ann: 0.8 + 0.2 / 6 expected; a pure guesser: 1 / 6
+    assert abs(by["ann"] - (0.8 + 0.2 / 6)) < 0.05
+    assert abs(by["guess"] - 1 / 6) < 0.05
+    with pytest.raises(TypeError, match="IntrusionTest"):
+        simulate_intrusion_answers(test.sheet, accuracy=0.5)

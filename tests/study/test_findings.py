@@ -1,0 +1,78 @@
+"""Findings tables: exact formatting, loud refusals, and the robustness summary."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from initiative_lib.study.findings import FINDINGS_COLUMNS, findings_table, format_number, robustness_findings
+
+
+def test_findings_table_formats_values_and_intervals():
+    t = findings_table(
+        [
+            {"finding": "zero count", "value": 0, "interval": (0.0, 7.6531), "status": "not a finding"},
+            {"finding": "ratio", "value": 3.48621, "interval": (1.855, 5.966), "test": "exact", "digits": 2},
+            {"finding": "note", "value": "5 of 85", "interval": "n/a"},
+        ]
+    )
+    assert list(t.columns) == FINDINGS_COLUMNS
+    assert t["value"].tolist() == ["0", "3.49", "5 of 85"]
+    assert t["interval"].tolist() == ["[0.000, 7.653]", "[1.85, 5.97]", "n/a"]
+    assert t.index.tolist() == [1, 2, 3]
+    assert format_number(None) == ""
+    assert format_number(True) == "True"
+
+
+@pytest.mark.parametrize(
+    ("rows", "match"),
+    [
+        ([{"finding": "a"}], "'finding' and 'value'"),
+        ([{"finding": "a", "value": 1, "colour": "red"}], "keys must include"),
+        ([{"finding": "a", "value": 1, "status": "solid"}], "status must be one of"),
+        ([{"finding": "a", "value": 1}, {"finding": "a", "value": 2}], "repeated"),
+        ([{"finding": "a", "value": 1, "interval": (1, 2, 3)}], "interval must be"),
+        ([("a", 1)], "expected a mapping"),
+    ],
+)
+def test_findings_table_refuses_bad_rows(rows, match):
+    with pytest.raises(ValueError, match=match):
+        findings_table(rows)
+
+
+def _table():
+    return pd.DataFrame(
+        {
+            "specification": ["headline", "seed 2", "K = 10", "date"],
+            "nearest_group": ["a", "b", "a", "a"],
+            "js_a": [0.30, 0.40, 0.35, 0.31],
+            "js_b": [0.50, 0.38, 0.45, 0.52],
+            "js_c": [0.6, 0.6, 0.7, 0.65],
+            "top_topic": ["1: x", "4: y", "1: x", "1: x"],
+            "top_topic_share": [0.3, 0.2, 0.45, 0.3],
+            "match_to_headline": [1.0, 0.55, 0.95, float("nan")],
+        }
+    )
+
+
+def test_robustness_findings_marks_what_changes_as_fragile():
+    t = robustness_findings(_table(), highlight=["date"]).set_index("finding")
+    assert t.loc["specifications", "value"] == "4"
+    assert t.loc["nearest group", "value"] == "a: 3, b: 1"
+    assert t.loc["nearest group", "status"] == "fragile"
+    assert t.loc["groups never nearest", "value"] == "c"
+    assert t.loc["nearest group, date", "status"] == "robust"
+    assert t.loc["distance to b (Jensen-Shannon)", "interval"] == "[0.380, 0.520]"
+    assert t.loc["dominant topic as in headline", "value"] == "3 of 4"
+    assert t.loc["dominant topic's share", "interval"] == "[0.200, 0.450]"
+    assert t.loc["headline topic's best match (cosine)", "value"] == "seed 2 0.55, K = 10 0.95"
+    assert t.loc["headline topic's best match (cosine)", "status"] == "fragile"
+
+
+def test_robustness_findings_refuses_other_tables():
+    with pytest.raises(ValueError, match="robustness table"):
+        robustness_findings(pd.DataFrame({"specification": ["headline"]}))
+    with pytest.raises(ValueError, match="reference"):
+        robustness_findings(_table(), reference="nope")
+    with pytest.raises(ValueError, match="highlight"):
+        robustness_findings(_table(), highlight=["nope"])
