@@ -18,7 +18,15 @@ from initiative_lib.methods.dictionaries import (
     load_lexicon,
     validate_lexicon,
 )
-from initiative_lib.methods.intervals import binomial_interval, garwood_bounds, holm, poisson_interval, rate_test
+from initiative_lib.methods.intervals import (
+    binomial_interval,
+    garwood_bounds,
+    holm,
+    poisson_interval,
+    rate_contrast,
+    rate_interval_table,
+    rate_test,
+)
 from initiative_lib.methods.keyness import keyness, log_odds_dirichlet, log_ratio
 from initiative_lib.methods.passages import align_passages, kwic, query_counts
 from initiative_lib.methods.preprocess import (
@@ -96,6 +104,8 @@ __all__ = [
     "preprocess",
     "query_counts",
     "rank_collocations",
+    "rate_contrast",
+    "rate_interval_table",
     "rate_test",
     "read_coding_sheet",
     "score_coding",

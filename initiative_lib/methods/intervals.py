@@ -380,3 +380,126 @@ def binomial_interval(
     low = np.where(n > 0, np.clip(centre - half, 0, 1), 0.0)
     high = np.where(n > 0, np.clip(centre + half, 0, 1), 1.0)
     return low, high
+
+
+def rate_interval_table(
+    rates: pd.DataFrame,
+    *,
+    rows: str = "category",
+    columns: str = "doc_id",
+    ci: float = 0.95,
+    digits: int = 1,
+) -> pd.DataFrame:
+    """Rates with exact Poisson (Garwood) intervals, as a readable ``rows x columns`` table.
+
+    Each cell reads ``"rate [low, high]"`` per 1,000 tokens, so that a table
+    of several short texts' dictionary rates never shows a bare point
+    estimate (and a zero count shows its upper bound).
+
+    Parameters
+    ----------
+    rates : DataFrame
+        ``matches`` and ``n_tokens`` and the ``rows`` and ``columns`` columns,
+        one row per cell (e.g. the output of
+        :func:`~initiative_lib.methods.dictionaries.dictionary_rates`).
+    rows, columns : str
+        The columns that label the table's rows and columns (order of first appearance).
+    ci : float
+        Coverage of the intervals.
+    digits : int
+        Decimals shown.
+
+    Returns
+    -------
+    DataFrame
+        Strings, ``rows`` by ``columns``.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "category": ["x", "y", "x", "y"],
+    ...                   "matches": [0, 5, 2, 1], "n_tokens": [482, 482, 1000, 1000]})
+    >>> rate_interval_table(r)
+    doc_id                    a                 b
+    category
+    x           0.0 [0.0, 7.7]   2.0 [0.2, 7.2]
+    y         10.4 [3.4, 24.2]   1.0 [0.0, 5.6]
+    """
+    missing = [c for c in dict.fromkeys(["matches", "n_tokens", rows, columns]) if c not in rates.columns]
+    if missing:
+        msg = f"rates lacks columns {missing}; expected matches, n_tokens, {rows!r} and {columns!r} (dictionary_rates)"
+        raise ValueError(msg)
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
+        msg = f"digits must be an integer >= 0; got {digits!r}"
+        raise ValueError(msg)
+    exact = poisson_interval(rates["matches"].to_numpy(), rates["n_tokens"].to_numpy(dtype=float), ci=ci)
+    cells = [
+        f"{r:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+        for r, lo, hi in zip(exact["rate"], exact["rate_low"], exact["rate_high"], strict=True)
+    ]
+    table = rates[[rows, columns]].assign(cell=cells)
+    out = table.pivot_table(index=rows, columns=columns, values="cell", aggfunc="first")
+    return out.loc[pd.unique(table[rows]), pd.unique(table[columns])]
+
+
+def rate_contrast(
+    rates: pd.DataFrame,
+    target: str,
+    reference: str,
+    *,
+    by: str = "doc_id",
+    rows: str = "category",
+    alternative: str = "two-sided",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """:func:`rate_test` of one text's counts against another's, per category of a long rates table.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        ``matches``, ``n_tokens``, ``by`` and ``rows`` columns (e.g.
+        :func:`~initiative_lib.methods.dictionaries.dictionary_rates` of a
+        document matrix).
+    target, reference : str
+        Values of ``by`` to compare.
+    by, rows : str
+        The column naming the texts, and the column of the categories.
+    alternative : {"two-sided", "greater", "less"}
+    ci : float
+        Coverage of the rate ratio's exact interval.
+
+    Returns
+    -------
+    DataFrame
+        :func:`rate_test`'s columns, one row per category (Holm over them).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "category": ["x", "y", "x", "y"],
+    ...                   "matches": [13, 0, 4, 3], "n_tokens": [482, 482, 1000, 1000]})
+    >>> t = rate_contrast(r, "a", "b")
+    >>> t["rate_ratio"].round(2).to_dict()
+    {'x': 6.74, 'y': 0.0}
+    """
+    missing = [c for c in dict.fromkeys(["matches", "n_tokens", by, rows]) if c not in rates.columns]
+    if missing:
+        msg = f"rates lacks columns {missing}; expected matches, n_tokens, {by!r} and {rows!r} (dictionary_rates)"
+        raise ValueError(msg)
+    texts = set(rates[by].astype(str))
+    unknown = [t for t in (target, reference) if t not in texts]
+    if unknown:
+        msg = f"{unknown} not among the {by} values of rates ({sorted(texts)[:8]}...)"
+        raise ValueError(msg)
+    a = rates[rates[by].astype(str) == target].set_index(rows)
+    b = rates[rates[by].astype(str) == reference].set_index(rows).reindex(a.index)
+    if b["matches"].isna().any():
+        msg = f"{reference!r} lacks categories {a.index[b['matches'].isna()].tolist()} that {target!r} has"
+        raise ValueError(msg)
+    return rate_test(
+        a["matches"].to_numpy(dtype=np.int64),
+        a["n_tokens"].to_numpy(dtype=float),
+        b["matches"].to_numpy(dtype=np.int64),
+        b["n_tokens"].to_numpy(dtype=float),
+        alternative=alternative,
+        ci=ci,
+        index=a.index,
+    )

@@ -22,7 +22,8 @@ its status:
 Strict nbval compares the printed table with the stored output, so a number in
 the prose that no longer matches the data fails the notebook's check.
 
-:func:`findings_table` builds and formats such a table for any notebook;
+:func:`findings_table` builds and formats such a table for any notebook,
+:func:`stack_findings` joins several;
 :func:`robustness_findings` summarises the robustness table of notebook 05.
 """
 
@@ -150,6 +151,31 @@ def findings_table(rows: Iterable[Mapping[str, Any]], *, digits: int = 3) -> pd.
     return table
 
 
+def stack_findings(*tables: pd.DataFrame) -> pd.DataFrame:
+    """Several findings tables as one (numbered 1..n; findings must stay unique).
+
+    Examples
+    --------
+    >>> a = findings_table([{"finding": "x", "value": 1}])
+    >>> b = findings_table([{"finding": "y", "value": 2.5}])
+    >>> stack_findings(a, b)[["finding", "value"]]
+      finding  value
+    1       x      1
+    2       y  2.500
+    """
+    bad = [i for i, t in enumerate(tables) if not isinstance(t, pd.DataFrame) or list(t.columns) != FINDINGS_COLUMNS]
+    if not tables or bad:
+        msg = f"expected findings tables (columns {FINDINGS_COLUMNS}); tables {bad} are not"
+        raise ValueError(msg)
+    table = pd.concat(tables, ignore_index=True)
+    dup = table["finding"][table["finding"].duplicated()].tolist()
+    if dup:
+        msg = f"findings must be unique; repeated: {dup}"
+        raise ValueError(msg)
+    table.index = pd.RangeIndex(1, len(table) + 1)
+    return table
+
+
 def robustness_findings(
     table: pd.DataFrame, *, reference: str = "headline", highlight: Sequence[str] = (), digits: int = 3
 ) -> pd.DataFrame:
@@ -177,9 +203,11 @@ def robustness_findings(
     DataFrame
         A :func:`findings_table`: the specifications counted; the nearest
         group (how often each); the groups never nearest; each group's range of
-        distances; the dominant topic (how many specifications share the
-        reference's, and its share's range); the reference topic's best match
-        under every specification with the reference's vocabulary.
+        distances; the dominant topic (how many specifications give it the
+        reference's label, and its share's range); how closely each
+        specification's dominant topic matches one of the reference's topics
+        (where the vocabulary is the reference's: robust only if every match
+        is at least 0.9).
 
     Examples
     --------
@@ -244,7 +272,7 @@ def robustness_findings(
         )
     rows += [
         {
-            "finding": f"dominant topic as in {reference}",
+            "finding": f"dominant topic's label as in {reference}",
             "value": f"{same_top} of {n}",
             "status": "robust" if same_top == n else "fragile",
         },
@@ -256,7 +284,7 @@ def robustness_findings(
             "status": "robust" if same_top == n else "fragile",
         },
         {
-            "finding": f"{reference} topic's best match (cosine)",
+            "finding": f"dominant topic's match to a {reference} topic (cosine)",
             "value": ", ".join(f"{s} {v:.2f}" for s, v in matched.items()) or "none comparable",
             "test": "Hungarian alignment, same vocabulary only",
             "status": "robust" if len(matched) and bool((matched >= 0.9).all()) else "fragile",

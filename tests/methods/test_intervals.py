@@ -134,3 +134,49 @@ def test_binomial_interval_no_trials_is_uninformative():
 def test_bad_input_is_refused(call, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
         call()
+
+
+def test_rate_interval_table_cells_and_order():
+    import pandas as pd
+
+    from initiative_lib.methods.intervals import rate_interval_table
+
+    r = pd.DataFrame(
+        {
+            "doc_id": ["z", "z", "a", "a"],
+            "category": ["y", "x", "y", "x"],
+            "matches": [0, 3, 1, 0],
+            "n_tokens": [1000, 1000, 500, 500],
+        }
+    )
+    t = rate_interval_table(r, digits=2)
+    assert t.index.tolist() == ["y", "x"]  # order of first appearance, not sorted
+    assert t.columns.tolist() == ["z", "a"]
+    assert t.loc["y", "z"] == "0.00 [0.00, 3.69]"
+    assert t.loc["x", "a"] == "0.00 [0.00, 7.38]"
+    with pytest.raises(ValueError, match="lacks columns"):
+        rate_interval_table(r.drop(columns="n_tokens"))
+    with pytest.raises(ValueError, match="digits"):
+        rate_interval_table(r, digits=-1)
+
+
+def test_rate_contrast_is_rate_test_per_category():
+    import pandas as pd
+
+    from initiative_lib.methods.intervals import rate_contrast
+
+    r = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "b"],
+            "category": ["x", "y", "x", "y"],
+            "matches": [13, 0, 4, 3],
+            "n_tokens": [482, 482, 1000, 1000],
+        }
+    )
+    got = rate_contrast(r, "a", "b")
+    want = rate_test([13, 0], 482, [4, 3], 1000, index=["x", "y"])
+    pd.testing.assert_frame_equal(got, want, check_names=False, check_index_type=False)
+    with pytest.raises(ValueError, match="not among"):
+        rate_contrast(r, "a", "zz")
+    with pytest.raises(ValueError, match="lacks categories"):
+        rate_contrast(r.iloc[:3], "a", "b")

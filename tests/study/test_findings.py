@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from initiative_lib.study.findings import FINDINGS_COLUMNS, findings_table, format_number, robustness_findings
+from initiative_lib.study.findings import (
+    FINDINGS_COLUMNS,
+    findings_table,
+    format_number,
+    robustness_findings,
+    stack_findings,
+)
 
 
 def test_findings_table_formats_values_and_intervals():
@@ -63,10 +69,20 @@ def test_robustness_findings_marks_what_changes_as_fragile():
     assert t.loc["groups never nearest", "value"] == "c"
     assert t.loc["nearest group, date", "status"] == "robust"
     assert t.loc["distance to b (Jensen-Shannon)", "interval"] == "[0.380, 0.520]"
-    assert t.loc["dominant topic as in headline", "value"] == "3 of 4"
+    assert t.loc["dominant topic's label as in headline", "value"] == "3 of 4"
     assert t.loc["dominant topic's share", "interval"] == "[0.200, 0.450]"
-    assert t.loc["headline topic's best match (cosine)", "value"] == "seed 2 0.55, K = 10 0.95"
-    assert t.loc["headline topic's best match (cosine)", "status"] == "fragile"
+    assert t.loc["dominant topic's match to a headline topic (cosine)", "value"] == "seed 2 0.55, K = 10 0.95"
+    assert t.loc["dominant topic's match to a headline topic (cosine)", "status"] == "fragile"
+
+
+def test_stack_findings_numbers_rows_and_keeps_findings_unique():
+    a = findings_table([{"finding": "x", "value": 1}])
+    b = findings_table([{"finding": "y", "value": 2}])
+    assert stack_findings(a, b).index.tolist() == [1, 2]
+    with pytest.raises(ValueError, match="repeated"):
+        stack_findings(a, a)
+    with pytest.raises(ValueError, match="findings tables"):
+        stack_findings(pd.DataFrame({"x": [1]}))
 
 
 def test_robustness_findings_refuses_other_tables():
