@@ -69,6 +69,20 @@ def format_number(value: object, digits: int = 3) -> str:
     raise TypeError(msg)
 
 
+def format_p(p: float) -> str:
+    """A p-value as the findings tables print it: three decimals, or ``< 0.001``.
+
+    Examples
+    --------
+    >>> format_p(0.0629), format_p(0.00002), format_p(1.0)
+    ('0.063', '< 0.001', '1.000')
+    """
+    if isinstance(p, bool) or not isinstance(p, Real) or not 0 <= float(p) <= 1:
+        msg = f"p must be a probability in [0, 1]; got {p!r}"
+        raise ValueError(msg)
+    return "< 0.001" if float(p) < 0.001 else f"{float(p):.3f}"
+
+
 def _interval(value: object, digits: int) -> str:
     if value is None or isinstance(value, str):
         return value or ""

@@ -9,6 +9,7 @@ from initiative_lib.study.findings import (
     FINDINGS_COLUMNS,
     findings_table,
     format_number,
+    format_p,
     robustness_findings,
     stack_findings,
 )
@@ -92,3 +93,9 @@ def test_robustness_findings_refuses_other_tables():
         robustness_findings(_table(), reference="nope")
     with pytest.raises(ValueError, match="highlight"):
         robustness_findings(_table(), highlight=["nope"])
+
+
+def test_format_p():
+    assert [format_p(p) for p in (0.5, 0.0004, 0)] == ["0.500", "< 0.001", "< 0.001"]
+    with pytest.raises(ValueError, match="probability"):
+        format_p(1.5)
