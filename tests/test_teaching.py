@@ -77,3 +77,57 @@ def test_an_exercise_that_needs_a_removed_solution_is_refused(tmp_path):
 )
 def test_undefined_names_exact(source, missing):
     assert [name for _, name in undefined_names(_nb(("code", source, [])))] == missing
+
+
+# ---------------------------------------------------------------- one worked solution per exercise
+def _exercise_numbers(nb: nbformat.NotebookNode) -> list[int]:
+    """The numbers of the items of a notebook's "## Exercises" cell (``1.``, ``2.``... at line start)."""
+    import re
+
+    cells = [c for c in nb.cells if c.cell_type == "markdown" and "## Exercises" in c.source]
+    assert len(cells) <= 1, "one Exercises cell per notebook"
+    if not cells:
+        return []
+    text = cells[0].source.split("## Exercises", 1)[1].split("\n## ", 1)[0]
+    return [int(n) for n in re.findall(r"^(\d+)\. ", text, flags=re.MULTILINE)]
+
+
+def _solution_numbers(nb: nbformat.NotebookNode) -> list[int]:
+    import re
+
+    found = []
+    for c in nb.cells:
+        if c.cell_type == "markdown" and SOLUTION_TAG in cell_tags(c):
+            found += [int(n) for n in re.findall(r"^\*\*Exercise (\d+)", c.source, flags=re.MULTILINE)]
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_notebook_with_solutions_has_one_per_exercise(path):
+    nb = nbformat.read(path, as_version=4)
+    solutions = [c for c in nb.cells if SOLUTION_TAG in cell_tags(c)]
+    if not solutions:
+        pytest.skip("no solutions in this notebook yet")
+    exercises = _exercise_numbers(nb)
+    assert exercises == list(range(1, len(exercises) + 1)), "exercises are numbered 1..n"
+    assert len(exercises) >= 3
+    assert sorted(_solution_numbers(nb)) == exercises, "one '**Exercise N' discussion per exercise"
+    first = nb.cells.index(solutions[0])
+    assert solutions[0].source.startswith("## Solutions"), "solutions open with a '## Solutions' heading"
+    assert first > max(i for i, c in enumerate(nb.cells) if "## Exercises" in c.source), (
+        "solutions follow the exercises"
+    )
+    # solutions are ordinary cells: nbval runs them (no skip tags) and their outputs are stored
+    for c in solutions:
+        assert not cell_tags(c) & {"nbval-skip", "skip-execution", "raises-exception", "nbval-ignore-output"}
+    code = [c for c in solutions if c.cell_type == "code"]
+    assert code, "a worked solution runs code"
+    assert all(c.get("outputs") for c in code), "every solution code cell was executed and shows its result"
+
+
+def test_my_notebooks_have_solutions():
+    """Notebooks 01, 05, 06 and 07 carry worked solutions (the others follow in their own change)."""
+    for stem in ("01", "05", "06", "07"):
+        (path,) = [p for p in NOTEBOOKS if p.name.startswith(stem + "-")]
+        nb = nbformat.read(path, as_version=4)
+        assert _solution_numbers(nb), path.name
