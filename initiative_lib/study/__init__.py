@@ -11,6 +11,13 @@ from initiative_lib.study.external import (
     group_contrast,
     load_external_groups,
 )
+from initiative_lib.study.findings import (
+    findings_table,
+    format_number,
+    format_p,
+    robustness_findings,
+    stack_findings,
+)
 from initiative_lib.study.framing import (
     axis_positions,
     check_axes,
@@ -68,6 +75,9 @@ __all__ = [
     "drop_verbatim_repeats",
     "entry_influence",
     "external_validation",
+    "findings_table",
+    "format_number",
+    "format_p",
     "framing_axes",
     "framing_comparison",
     "framing_profiles",
@@ -81,8 +91,10 @@ __all__ = [
     "paragraph_matrix",
     "parts_matches",
     "pool_units",
+    "robustness_findings",
     "robustness_table",
     "split_paragraphs",
+    "stack_findings",
     "strategy_labels",
     "target_distances",
     "target_keyness",
