@@ -69,7 +69,7 @@ def _cache_in_user_folder(dispatcher: Any) -> None:
                 return super(caching.UserProvidedCacheLocator, cls).from_function(py_func, py_file)
 
         class Impl(caching.CompileResultCacheImpl):  # type: ignore[misc]
-            _locator_classes = (Locator,)
+            _locator_classes: list[type[object]] = [Locator]  # noqa: RUF012 - numba reads the class attribute
 
         class Cache(caching.FunctionCache):  # type: ignore[misc]
             _impl_class = Impl
