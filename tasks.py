@@ -203,6 +203,17 @@ def lint() -> int:
     return failed
 
 
+#: processes of the test run (pytest-xdist); the machine this is measured on has 2 cores
+TEST_WORKERS = 2
+
+
+def _longest_first(paths: list[Path]) -> list[str]:
+    """The notebooks in the runner's order (``initiative_lib.notebooks.longest_first``), as strings."""
+    script = "import sys; from initiative_lib.notebooks import longest_first as f; print(*f(sys.argv[1:]), sep='\\n')"
+    out = subprocess.run([PY, "-c", script, *paths], cwd=ROOT, check=True, capture_output=True, text=True)
+    return out.stdout.splitlines()
+
+
 def test() -> int:
     """Run the linters, the unit tests, doctests and the strict nbval check of every notebook."""
     ensure_env()
@@ -216,15 +227,21 @@ def test() -> int:
             "INITIATIVE_PROGRESS": "0",  # no progress bars in the notebooks' outputs compared by nbval
         }
         env.pop("MPLBACKEND", None)  # notebooks use the inline backend, as in JupyterLab
-        cmd = [str(PY), "-m", "pytest", "-p", "no:cacheprovider"]
+        pytest = [str(PY), "-m", "pytest", "-p", "no:cacheprovider"]
+        # two worker processes (pytest-xdist), each test file (each notebook) whole on one of them
+        cmd = [*pytest, "-n", str(TEST_WORKERS), "--dist", "loadfile"]
         if notebooks():
-            # notebooks first: their figures go to a temporary folder, which
-            # tests/test_regenerated_figures.py then compares with figures/
+            # notebooks first, longest first: their figures go to a temporary folder, which
+            # tests/test_regenerated_figures.py then compares with figures/, once they have all run
             nbval = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
-            cmd += [*nbval, *map(str, notebooks())]
-        cmd += ["tests", "initiative_lib"]
+            cmd += [*nbval, *_longest_first(notebooks())]
+        figures = "tests/test_regenerated_figures.py"
+        cmd += ["tests", "initiative_lib", f"--ignore={figures}"]
         _say(" ".join(cmd))
         tested = subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
+        cmd = [*pytest, figures]
+        _say(" ".join(cmd))
+        tested |= subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
     if linted:
         _say("the linters failed (see above)")
     return tested or linted

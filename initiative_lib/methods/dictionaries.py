@@ -34,6 +34,8 @@ denominator.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import os
 import re
 from collections.abc import Hashable
@@ -92,6 +94,10 @@ def _entry_problem(entry: str) -> str:
     return "tokens of letters or digits (inner hyphens allowed), e.g. 'privacy', 'sovereign*', 'human rights'"
 
 
+#: validated lexicons by content (validation is a pure function of the table; callers get a copy)
+_VALIDATED: dict[Hashable, pd.DataFrame] = {}
+
+
 def validate_lexicon(table: pd.DataFrame, source: object = "<DataFrame>", *, first_row: int = 2) -> pd.DataFrame:
     """Check a lexicon table and return it with a ``kind`` column.
 
@@ -123,6 +129,24 @@ def validate_lexicon(table: pd.DataFrame, source: object = "<DataFrame>", *, fir
     >>> validate_lexicon(t)["kind"].tolist()
     ['unigram', 'bigram']
     """
+    try:
+        key: Hashable = (
+            tuple(str(c) for c in table.columns),
+            tuple(tuple((type(v), v) for v in row) for row in table.to_numpy(dtype=object).tolist()),  # 1 is not 1.0
+            str(source),
+            first_row,
+        )
+        hash(key)
+    except TypeError:  # unhashable cells: validate without the memo
+        return _validate_lexicon(table, source, first_row)
+    if key not in _VALIDATED:
+        if len(_VALIDATED) >= 64:
+            _VALIDATED.clear()
+        _VALIDATED[key] = _validate_lexicon(table, source, first_row)
+    return _VALIDATED[key].copy()
+
+
+def _validate_lexicon(table: pd.DataFrame, source: object, first_row: int) -> pd.DataFrame:
     columns = [str(c) for c in table.columns]
     unknown = [c for c in columns if c not in LEXICON_COLUMNS]
     if unknown:
@@ -220,39 +244,84 @@ def as_lexicon(
     raise TypeError(msg)
 
 
-def _weights(vocab: pd.Index, lexicon: pd.DataFrame) -> tuple[sp.csr_matrix, list[str]]:
-    """Term-by-category weights implementing the counting rule."""
+_Rules = tuple[tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]], ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _rules(rows: tuple[tuple[str, str, str], ...]) -> _Rules:
+    """Per category, in order of first appearance: exact words, prefixes (without ``*``) and phrases."""
+    out = []
+    for category in dict.fromkeys(c for c, _, _ in rows):
+        entries = [(e, k) for c, e, k in rows if c == category]
+        out.append(
+            (
+                category,
+                frozenset(e for e, k in entries if k == "unigram"),
+                tuple(e[:-1] for e, k in entries if k == "prefix"),
+                tuple(e for e, k in entries if k == "bigram"),
+            )
+        )
+    return tuple(out)
+
+
+#: the last vocabulary's lookups (an Index is immutable, so the same object has the same terms)
+_VOCAB_LOOKUP: list[tuple[pd.Index, dict[str, int], list[str], list[int]]] = []
+
+
+def _vocab_lookup(vocab: pd.Index) -> tuple[dict[str, int], list[str], list[int]]:
+    """Column of each term, and the one-word terms sorted with their columns (for prefix ranges)."""
+    if _VOCAB_LOOKUP and _VOCAB_LOOKUP[0][0] is vocab:
+        return _VOCAB_LOOKUP[0][1:]
     terms = [str(t) for t in vocab]
     col = {t: j for j, t in enumerate(terms)}
-    unigram_cols = [j for j, t in enumerate(terms) if " " not in t]
-    categories = list(dict.fromkeys(lexicon["category"]))
+    unigrams = sorted((t, j) for j, t in enumerate(terms) if " " not in t)
+    found = (col, [t for t, _ in unigrams], [j for _, j in unigrams])
+    _VOCAB_LOOKUP[:] = [(vocab, *found)]
+    return found
+
+
+def _weights(vocab: pd.Index, lexicon: pd.DataFrame) -> tuple[sp.csr_matrix, list[str]]:
+    """Term-by-category weights implementing the counting rule.
+
+    A one-word term counts for a category when it is one of its words or starts with
+    one of its prefixes; a phrase counts ``1 - (its words that count on their own)``.
+    """
+    rules = _rules(tuple(zip(lexicon["category"], lexicon["entry"], lexicon["kind"], strict=True)))
+    col, sorted_terms, sorted_cols = _vocab_lookup(vocab)
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
-    for k, category in enumerate(categories):
-        entries = lexicon[lexicon["category"] == category]
-        exact = set(entries.loc[entries["kind"] == "unigram", "entry"])
-        prefixes = tuple(entries.loc[entries["kind"] == "prefix", "entry"].str[:-1])
+    for k, (_, exact, prefixes, phrases) in enumerate(rules):
 
-        def matches(word: str, exact: set[str] = exact, prefixes: tuple[str, ...] = prefixes) -> bool:
+        def matches(word: str, exact: frozenset[str] = exact, prefixes: tuple[str, ...] = prefixes) -> bool:
             return word in exact or (bool(prefixes) and word.startswith(prefixes))
 
-        for j in unigram_cols:
-            if matches(terms[j]):
-                rows.append(j)
-                cols.append(k)
-                vals.append(1.0)
-        for phrase in entries.loc[entries["kind"] == "bigram", "entry"]:
+        hits: set[int] = set()
+        # the one-word terms equal to a word, or starting with a prefix, are runs of the sorted terms
+        for word in exact:
+            i = bisect.bisect_left(sorted_terms, word)
+            while i < len(sorted_terms) and sorted_terms[i] == word:
+                hits.add(sorted_cols[i])
+                i += 1
+        for prefix in prefixes:
+            i = bisect.bisect_left(sorted_terms, prefix)
+            while i < len(sorted_terms) and sorted_terms[i].startswith(prefix):
+                hits.add(sorted_cols[i])
+                i += 1
+        for j in sorted(hits):
+            rows.append(j)
+            cols.append(k)
+            vals.append(1.0)
+        for phrase in phrases:
             found = col.get(phrase)
             if found is None:
                 continue
-            j = found
             covered = sum(1 for w in phrase.split(" ") if w in col and matches(w))
-            rows.append(j)
+            rows.append(found)
             cols.append(k)
             vals.append(1.0 - covered)
-    w = sp.csr_matrix((vals, (rows, cols)), shape=(len(terms), len(categories)))
-    return w, categories
+    w = sp.csr_matrix((vals, (rows, cols)), shape=(len(vocab), len(rules)))
+    return w, [category for category, *_ in rules]
 
 
 def _prepare(

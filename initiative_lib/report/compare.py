@@ -149,13 +149,21 @@ def _write_tables(t: ReportTables, folder: Path) -> None:
         df.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n", float_format="%.6g")
 
 
+def _refuse_non_report(out: Path) -> None:
+    """Raise if ``out`` exists and is not a report folder (a report replaces only an earlier report)."""
+    if out.exists() and not (out / "report.html").is_file():
+        msg = f"{out}: exists and is not a report folder (no report.html); choose another --out"
+        raise CorpusError(msg)
+
+
 def _install(tmp: Path, out: Path) -> None:
     """Move the finished folder ``tmp`` to ``out``, replacing an earlier report there."""
     if out.exists():
-        if not (out / "report.html").is_file():
+        try:
+            _refuse_non_report(out)
+        except CorpusError:
             shutil.rmtree(tmp)
-            msg = f"{out}: exists and is not a report folder (no report.html); choose another --out"
-            raise CorpusError(msg)
+            raise
         old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old-"))
         os.replace(out, old / "report")
         os.replace(tmp, out)
@@ -254,6 +262,7 @@ def compare(
             raise CorpusError(msg)
         check_language(text, source=source, language=language)
         out = Path(out_dir).expanduser().resolve() if out_dir is not None else _default_out(source).resolve()
+        _refuse_non_report(out)  # before the work; _install checks again before replacing
         with tempfile.TemporaryDirectory(prefix="initiative-report-") as work_name:
             work = Path(work_name)
             step("copy corpus")
