@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
@@ -35,14 +36,20 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from initiative_lib.build.sources.ungdc import Country, SpeechKey, speech_paragraphs, speech_paths
+from initiative_lib.build.sources.ungdc import (
+    LONG_LINE_CHARS,
+    SHORT_LINE_SHARE,
+    Country,
+    SpeechKey,
+    speech_paths,
+)
 from initiative_lib.checks import check_int
 from initiative_lib.corpus.cache import SUFFIX, cache_folder, load_matrix, save_matrix
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.paths import PACKAGE_DIR, cache_dir
 from initiative_lib.progress import Progress, want_progress
 from initiative_lib.text.cleaning import read_clean
-from initiative_lib.text.tokens import tokenize
+from initiative_lib.text.tokens import tokenize_spans
 
 __all__ = ["BATCH_FILES", "BATCH_TEXTS", "count_texts", "ungdc_paragraph_matrix"]
 
@@ -57,6 +64,10 @@ _CODE_FILES = (
     "corpus/matrix.py",
     "corpus/cache.py",
 )
+
+# a line that ends a sentence (the rule of speech_paragraphs: [.!?:;] then closing quotes or
+# brackets), written backwards from the line break; tests check it against the rule
+_SENTENCE_END_REVERSED_RE = re.compile(r"\n[\"'”’»)\]]*[.!?:;]")
 
 #: row metadata columns and their types
 _META_TYPES: dict[str, object] = {
@@ -105,39 +116,119 @@ class _Tally:
         return list(uniques), counts
 
 
+def paragraph_spans(text: str, *, long_line_chars: int = LONG_LINE_CHARS) -> list[tuple[int, int]]:
+    r"""Where each paragraph of :func:`~initiative_lib.build.sources.ungdc.speech_paragraphs` lies in ``text``.
+
+    The same rule, computed for all lines at once: the ``(start, end)`` offsets
+    of each paragraph, from the start of its first line to the end of its last,
+    so that ``text[start:end]`` holds the paragraph's lines (with their own white
+    space and any blank lines between them). Joining its non-blank lines,
+    white space normalised, with one space gives the paragraph
+    ``speech_paragraphs`` returns (tested), and white space never touches a
+    token, so both have the same tokens.
+
+    Examples
+    --------
+    >>> text = "aaaa aaaa aaaa\nbbbb bbbb bb.\ncc.\ndddd dddd dddd\neeee eeee eee.\n\nffff."
+    >>> [text[a:b] for a, b in paragraph_spans(text)]
+    ['aaaa aaaa aaaa\nbbbb bbbb bb.\ncc.', 'dddd dddd dddd\neeee eeee eee.', 'ffff.']
+    """
+    norm = _normalise_lines(text)
+    lengths = np.fromiter(map(len, norm.split("\n")), dtype=np.int64)
+    filled = lengths > 0
+    sizes = np.sort(lengths[filled])
+    if not len(sizes):
+        return []
+    long_lines = int(sizes[len(sizes) // 2]) >= long_line_chars
+    short = SHORT_LINE_SHARE * int(sizes[int(0.9 * (len(sizes) - 1))])
+    # the lines that end a sentence: found in the reversed text from each line break
+    # (a literal the search skips to), located by their end offsets
+    line_ends = np.cumsum(lengths + 1) - 1
+    reverse = "\n" + norm[::-1]
+    ends = [len(norm) - m.start() for m in _SENTENCE_END_REVERSED_RE.finditer(reverse)]
+    cut = np.zeros(len(lengths), dtype=bool)
+    cut[np.searchsorted(line_ends, ends)] = True
+    if not long_lines:
+        before_blank = np.zeros(len(lengths), dtype=bool)
+        before_blank[:-1] = ~filled[1:]
+        cut &= (lengths < short) | before_blank
+    filled_at = np.flatnonzero(filled)
+    cuts = np.flatnonzero(cut).tolist()
+    if not cuts or cuts[-1] < filled_at[-1]:
+        cuts.append(int(filled_at[-1]))  # the end of the text ends the last paragraph
+    # each paragraph starts at the first non-blank line after the previous one's end
+    firsts = filled_at[np.searchsorted(filled_at, [0, *(c + 1 for c in cuts[:-1])])]
+    if norm is not text:
+        line_ends = np.cumsum(np.fromiter(map(len, text.split("\n")), dtype=np.int64) + 1) - 1
+    line_starts = np.concatenate(([0], line_ends[:-1] + 1))
+    return list(zip(line_starts[firsts].tolist(), line_ends[cuts].tolist(), strict=True))
+
+
+_ASCII_SPACE = "".join(chr(c) for c in range(128) if chr(c).isspace() and chr(c) not in " \n")
+_ASCII_BYTES = bytes(range(128))
+
+
+def _normalise_lines(text: str) -> str:
+    """``text`` with each line white-space normalised as ``" ".join(line.split())``, lines kept.
+
+    Done with string replacements on the whole text (``text`` itself when
+    nothing changes): every white space but the line break becomes a space,
+    runs of spaces become one, and spaces at line ends go.
+    """
+    if not text.isascii():
+        # the non-ASCII characters alone: the UTF-8 bytes without the ASCII ones
+        others = set(
+            text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        )
+        for ch in others:
+            if ch.isspace():
+                text = text.replace(ch, " ")
+    for ch in _ASCII_SPACE:
+        if ch in text:
+            text = text.replace(ch, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    if " \n" in text:
+        text = text.replace(" \n", "\n")
+    if "\n " in text:
+        text = text.replace("\n ", "\n")
+    return text.strip(" ")
+
+
 def _count_batch(items: list[tuple[str, SpeechKey, Country]]) -> _Batch:
     """Read, clean, split and count one batch of speeches (runs in a worker process)."""
     meta: dict[str, list] = {k: [] for k in _META_TYPES}
     tally = _Tally()
     for path, key, country in items:
         text, _ = read_clean(Path(path).read_bytes())
-        seg_no = 0
-        for paragraph in speech_paragraphs(text):
-            tokens = tokenize(paragraph)
-            if not tokens:  # numbered as in corpus/ungdc: paragraphs with a token
-                continue
-            seg_no += 1
-            tally.add(tokens)
-            for name, value in (
-                ("doc_id", key.doc_id),
-                ("seg_no", seg_no),
-                ("n_tokens", len(tokens)),
-                ("country_code", key.country_code),
-                ("session", key.session),
-                ("year", key.year),
-                ("country", country.name),
-                ("region", country.region),
-                ("subregion", country.subregion),
-            ):
-                meta[name].append(value)
+        n_rows = 0
+        for tokens in tokenize_spans(text, paragraph_spans(text)):
+            if tokens:  # numbered as in corpus/ungdc: paragraphs with a token
+                n_rows += 1
+                tally.add(tokens)
+        meta["seg_no"].extend(range(1, n_rows + 1))
+        for name, value in (
+            ("doc_id", key.doc_id),
+            ("country_code", key.country_code),
+            ("session", key.session),
+            ("year", key.year),
+            ("country", country.name),
+            ("region", country.region),
+            ("subregion", country.subregion),
+        ):
+            meta[name].extend([value] * n_rows)
+    meta["n_tokens"] = tally.lengths
     return (meta, *tally.result())
 
 
 def _count_text_batch(texts: list[str]) -> _Batch:
     """Count one batch of texts (runs in a worker process)."""
     tally = _Tally()
-    for text in texts:
-        tally.add(tokenize(text))
+    # one text of the whole batch, the texts apart at line breaks (no token crosses one)
+    starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]]).tolist() if texts else []
+    spans = [(start, start + len(text)) for start, text in zip(starts, texts, strict=True)]
+    for tokens in tokenize_spans("\n".join(texts), spans):
+        tally.add(tokens)
     return ({"n_tokens": tally.lengths}, *tally.result())
 
 
