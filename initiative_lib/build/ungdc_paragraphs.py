@@ -49,7 +49,7 @@ from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.paths import PACKAGE_DIR, cache_dir
 from initiative_lib.progress import Progress, want_progress
 from initiative_lib.text.cleaning import read_clean
-from initiative_lib.text.tokens import tokenize_spans
+from initiative_lib.text.counting import TokenCounter, warm_up
 
 __all__ = ["BATCH_FILES", "BATCH_TEXTS", "count_texts", "ungdc_paragraph_matrix"]
 
@@ -85,35 +85,6 @@ _META_TYPES: dict[str, object] = {
 # one batch's result: row metadata columns, the batch's own vocabulary, and its counts
 # as a CSR matrix over that vocabulary
 _Batch = tuple[dict[str, list], list[str], sp.csr_matrix]
-
-
-class _Tally:
-    """The tokens of a batch of texts, turned into counts at the end.
-
-    Coding all tokens at once with :func:`pandas.factorize` (a C hash table) is
-    about twice as fast as a Python dictionary per token; batches are small
-    enough that holding their tokens costs little memory.
-    """
-
-    def __init__(self) -> None:
-        self.tokens: list[str] = []
-        self.lengths: list[int] = []
-
-    def add(self, tokens: list[str]) -> None:
-        self.tokens.extend(tokens)
-        self.lengths.append(len(tokens))
-
-    def result(self) -> tuple[list[str], sp.csr_matrix]:
-        """The vocabulary (in order of first use) and the counts, one row per :meth:`add`."""
-        codes, uniques = pd.factorize(pd.Index(self.tokens, dtype=object))
-        indptr = np.zeros(len(self.lengths) + 1, dtype=np.int64)
-        np.cumsum(self.lengths, out=indptr[1:])
-        counts = sp.csr_matrix(
-            (np.ones(len(codes), dtype=np.int64), codes.astype(np.int64, copy=False), indptr),
-            shape=(len(self.lengths), len(uniques)),
-        )
-        counts.sum_duplicates()  # sorts each row's columns and adds repeats
-        return list(uniques), counts
 
 
 def paragraph_spans(text: str, *, long_line_chars: int = LONG_LINE_CHARS) -> list[tuple[int, int]]:
@@ -197,15 +168,22 @@ def _normalise_lines(text: str) -> str:
 
 def _count_batch(items: list[tuple[str, SpeechKey, Country]]) -> _Batch:
     """Read, clean, split and count one batch of speeches (runs in a worker process)."""
-    meta: dict[str, list] = {k: [] for k in _META_TYPES}
-    tally = _Tally()
-    for path, key, country in items:
+    counter = TokenCounter()
+    n_spans = []
+    for path, _, _ in items:
         text, _ = read_clean(Path(path).read_bytes())
-        n_rows = 0
-        for tokens in tokenize_spans(text, paragraph_spans(text)):
-            if tokens:  # numbered as in corpus/ungdc: paragraphs with a token
-                n_rows += 1
-                tally.add(tokens)
+        spans = paragraph_spans(text)
+        counter.add_spans(text, spans)
+        n_spans.append(len(spans))
+    vocab, counts = counter.result()
+    lengths = counter.lengths()
+    keep = lengths > 0  # numbered as in corpus/ungdc: paragraphs with a token
+    # the rows each speech keeps, speech by speech
+    kept_before = np.concatenate(([0], np.cumsum(keep)))
+    bounds = np.cumsum([0, *n_spans])
+    per_speech = (kept_before[bounds[1:]] - kept_before[bounds[:-1]]).tolist()
+    meta: dict[str, list] = {k: [] for k in _META_TYPES}
+    for (_, key, country), n_rows in zip(items, per_speech, strict=True):
         meta["seg_no"].extend(range(1, n_rows + 1))
         for name, value in (
             ("doc_id", key.doc_id),
@@ -217,19 +195,20 @@ def _count_batch(items: list[tuple[str, SpeechKey, Country]]) -> _Batch:
             ("subregion", country.subregion),
         ):
             meta[name].extend([value] * n_rows)
-    meta["n_tokens"] = tally.lengths
-    return (meta, *tally.result())
+    meta["n_tokens"] = lengths[keep].tolist()
+    if not keep.all():
+        counts = counts[keep]
+    return meta, vocab, counts
 
 
 def _count_text_batch(texts: list[str]) -> _Batch:
     """Count one batch of texts (runs in a worker process)."""
-    tally = _Tally()
+    counter = TokenCounter()
     # one text of the whole batch, the texts apart at line breaks (no token crosses one)
     starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]]).tolist() if texts else []
-    spans = [(start, start + len(text)) for start, text in zip(starts, texts, strict=True)]
-    for tokens in tokenize_spans("\n".join(texts), spans):
-        tally.add(tokens)
-    return ({"n_tokens": tally.lengths}, *tally.result())
+    counter.add_spans("\n".join(texts), [(start, start + len(text)) for start, text in zip(starts, texts, strict=True)])
+    vocab, counts = counter.result()
+    return {"n_tokens": counter.lengths().tolist()}, vocab, counts
 
 
 def count_texts(texts: Iterable[str], *, n_jobs: int = 1, progress: bool | None = None) -> DocumentTermMatrix:
@@ -278,6 +257,8 @@ def _batches(plan: list[tuple[Path, SpeechKey, Country]]) -> list[list[tuple[str
 
 def _run(func: Callable[[list], _Batch], batches: list[list], n_jobs: int, show: bool, what: str) -> Iterator[_Batch]:
     bar = Progress(f"counting {what} (batches)", len(batches), enabled=show, every=1)
+    if n_jobs > 1 and len(batches) > 1:
+        warm_up()  # compiled once here: forked workers inherit it
     try:
         with ProcessPoolExecutor(max_workers=n_jobs) if n_jobs > 1 and len(batches) > 1 else nullcontext() as pool:
             results = pool.map(func, batches) if pool is not None else map(func, batches)

@@ -19,6 +19,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _SPACE_RE = re.compile(r"\s*")
 
@@ -30,7 +32,6 @@ _SPACE_RE = re.compile(r"\s*")
 #: to one character, the same in any context, of its own class (checked over all of Unicode
 #: by ``tests/text/test_tokens.py``).
 LOWER_UNSAFE = "\u0130\u03a3"
-_LOWER_UNSAFE_RE = re.compile(f"[{LOWER_UNSAFE}]")
 
 
 def lower_is_per_token(text: str) -> bool:
@@ -45,7 +46,7 @@ def lower_is_per_token(text: str) -> bool:
     >>> lower_is_per_token("Zürich"), lower_is_per_token("İstanbul")
     (True, False)
     """
-    return text.isascii() or _LOWER_UNSAFE_RE.search(text) is None
+    return text.isascii() or not any(ch in text for ch in LOWER_UNSAFE)  # substring searches: fast
 
 
 def tokenize(text: str) -> list[str]:
@@ -94,26 +95,45 @@ def tokenize_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[list[str
     >>> tokenize_spans(text, [(0, 29), (30, len(text))])
     [['multi-stakeholder', 'governance'], ['china', 's', 'view', '2020']]
     """
+    plain, bounds = separated(text, spans)
+    return [plain[start:end].split() for start, end in bounds]
+
+
+def separated(text: str, spans: Iterable[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """A text in which the tokens of each span are its runs of characters other than the space.
+
+    Returns ``plain`` and ``spans`` into it such that ``plain[start:end].split(" ")``,
+    without empty strings, is ``tokenize(text[start:end])`` for each given span.
+    Usually ``plain`` is ``text`` lower-cased with every character that is no part
+    of a token replaced by a space, at the same offsets (see
+    :func:`tokenize_spans`); when that would not be exact (see
+    :func:`lower_is_per_token`, or a span that cuts a token) it is the spans'
+    tokens joined with spaces.
+
+    Examples
+    --------
+    >>> separated("China's view -- 2020.", [(0, 21)])
+    ('china s view    2020 ', [(0, 21)])
+    """
     bounds = list(spans)
     n = len(text)
     for start, end in bounds:
         if not 0 <= start <= end <= n:
             msg = f"span ({start}, {end}) is not inside the text of {n} characters"
             raise ValueError(msg)
-    if not lower_is_per_token(text):
-        return [tokenize(text[start:end]) for start, end in bounds]
-    plain = _separated(text.lower())
-    out = []
-    for start, end in bounds:
-        # a span that cuts a token (its first or last character, and the one beyond it, are token
-        # characters) would split that token differently: the regular expression decides then
-        if (start > 0 and start < n and plain[start] != " " and plain[start - 1] != " ") or (
-            end < n and end > 0 and plain[end - 1] != " " and plain[end] != " "
+    if lower_is_per_token(text):
+        plain = _separated(text.lower())
+        # a span that cuts a token (its first or last character, and the one beyond it, are
+        # token characters) would split that token differently
+        if not any(
+            (0 < start < n and plain[start] != " " and plain[start - 1] != " ")
+            or (0 < end < n and plain[end - 1] != " " and plain[end] != " ")
+            for start, end in bounds
         ):
-            out.append(tokenize(text[start:end]))
-        else:
-            out.append(plain[start:end].split())
-    return out
+            return plain, bounds
+    rows = [" ".join(tokenize(text[start:end])) for start, end in bounds]
+    starts = np.cumsum([0] + [len(row) + 1 for row in rows[:-1]]).tolist() if rows else []
+    return " ".join(rows), [(start, start + len(row)) for start, row in zip(starts, rows, strict=True)]
 
 
 def _separated(lowered: str) -> str:

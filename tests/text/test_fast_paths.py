@@ -12,6 +12,7 @@ import re
 import sys
 from collections import Counter
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +136,40 @@ def test_invisible_and_line_ends_equal_the_plain_steps(text: str) -> None:
     crlf = text.count("\r\n")
     lf = text.replace("\r\n", "\n")
     assert cleaning.normalise_line_ends(text) == (lf.replace("\r", "\n"), crlf, lf.count("\r"))
+
+
+# -------------------------------------------------------------- counting
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(texts, max_size=8))
+def test_token_counter_equals_tokenize_and_a_dictionary(rows: list[str]) -> None:
+    from initiative_lib.text.counting import TokenCounter
+
+    expected = [Counter(tokenize(row)) for row in rows]
+    vocab = sorted(set().union(*expected))
+    for compiled in (True, False):
+        counter = TokenCounter(compiled=compiled)
+        for row in rows:
+            counter.add(row)
+        got_vocab, counts = counter.result()
+        assert got_vocab == vocab
+        assert counts.dtype == np.int64
+        assert counts.has_sorted_indices
+        got = [
+            {vocab[j]: int(v) for j, v in zip(counts[i].indices, counts[i].data, strict=True)} for i in range(len(rows))
+        ]
+        assert got == [dict(c) for c in expected]
+        assert counter.lengths().tolist() == [sum(c.values()) for c in expected]
+
+
+def test_token_counter_grows_its_table() -> None:
+    from initiative_lib.text.counting import TokenCounter
+
+    words = [f"w{i}" for i in range(20_000)]  # past the compiled table's first sizes
+    counter = TokenCounter(compiled=True)
+    counter.add(" ".join(words))
+    counter.add(" ".join(reversed(words)))
+    vocab, counts = counter.result()
+    assert vocab == sorted(words)
+    assert counts.toarray().tolist() == [[1] * len(words)] * 2
