@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -211,7 +212,9 @@ def _count_text_batch(texts: list[str]) -> _Batch:
     return {"n_tokens": counter.lengths().tolist()}, vocab, counts
 
 
-def count_texts(texts: Iterable[str], *, n_jobs: int = 1, progress: bool | None = None) -> DocumentTermMatrix:
+def count_texts(
+    texts: Iterable[str], *, n_jobs: int = 1, client: Any = None, progress: bool | None = None
+) -> DocumentTermMatrix:
     """Unigram counts of each text by the corpus's token rules, columns sorted.
 
     The counting core of :func:`ungdc_paragraph_matrix`, for texts already in
@@ -225,6 +228,11 @@ def count_texts(texts: Iterable[str], *, n_jobs: int = 1, progress: bool | None 
     n_jobs : int, default=1
         Worker processes, each counting fixed batches of :data:`BATCH_TEXTS`
         texts; the matrix is identical for every value.
+    client : distributed.Client, optional
+        Count the batches on this Dask client's workers instead (``n_jobs`` is
+        then not used): the same batches, combined in the same order, so the same
+        matrix. Needs the ``dask`` extra (``pip install "initiative-lib[dask]"``);
+        see the README's "Past one machine".
     progress : bool or None
         Show batches done on stderr; ``None`` = only if stderr is a terminal.
 
@@ -240,9 +248,14 @@ def count_texts(texts: Iterable[str], *, n_jobs: int = 1, progress: bool | None 
     (['and', 'open', 'secure'], [[1, 1, 1], [0, 2, 0]], [3, 2])
     """
     _check_jobs(n_jobs)
+    _check_client(client)
     items = list(texts)
+    bad = next((i for i, text in enumerate(items) if not isinstance(text, str)), None)
+    if bad is not None:
+        msg = f"texts must be strings; item {bad} is {type(items[bad]).__name__}"
+        raise TypeError(msg)
     batches = [items[i : i + BATCH_TEXTS] for i in range(0, len(items), BATCH_TEXTS)] or [[]]
-    parts = _run(_count_text_batch, batches, n_jobs, want_progress(progress), "texts")
+    parts = _run(_count_text_batch, batches, n_jobs, want_progress(progress), "texts", client)
     return _assemble(parts, types={"n_tokens": np.int64})
 
 
@@ -255,8 +268,45 @@ def _batches(plan: list[tuple[Path, SpeechKey, Country]]) -> list[list[tuple[str
     return [items[i : i + BATCH_FILES] for i in range(0, len(items), BATCH_FILES)]
 
 
-def _run(func: Callable[[list], _Batch], batches: list[list], n_jobs: int, show: bool, what: str) -> Iterator[_Batch]:
+def _check_client(client: object) -> None:
+    """Fail loudly unless ``client`` is ``None`` or a ``distributed.Client``."""
+    if client is None:
+        return
+    try:
+        from distributed import Client
+    except ImportError as err:  # pragma: no cover - the tests run with the extra installed
+        msg = 'client= needs dask.distributed: pip install "initiative-lib[dask]"'
+        raise ImportError(msg) from err
+    if not isinstance(client, Client):
+        msg = f"client must be a distributed.Client or None; got {type(client).__name__}"
+        raise TypeError(msg)
+
+
+def _on_client(func: Callable[[list], _Batch], batches: list[list], client: Any) -> Iterator[_Batch]:
+    """Each batch as a task on ``client``'s workers; results taken back in batch order."""
+    pending = client.map(func, batches, pure=False)[::-1]
+    try:
+        while pending:
+            future = pending.pop()  # the next batch; its result leaves the cluster once taken
+            yield future.result()
+            del future
+    finally:
+        if pending:
+            client.cancel(pending)
+
+
+def _run(
+    func: Callable[[list], _Batch], batches: list[list], n_jobs: int, show: bool, what: str, client: Any = None
+) -> Iterator[_Batch]:
     bar = Progress(f"counting {what} (batches)", len(batches), enabled=show, every=1)
+    if client is not None:
+        try:
+            for result in _on_client(func, batches, client):
+                bar.step()
+                yield result
+        finally:
+            bar.done()
+        return
     if n_jobs > 1 and len(batches) > 1:
         warm_up()  # compiled once here: forked workers inherit it
     try:
@@ -307,6 +357,7 @@ def ungdc_paragraph_matrix(
     *,
     sessions: Iterable[int] | None = None,
     n_jobs: int = 1,
+    client: Any = None,
     cache: bool = True,
     progress: bool | None = None,
 ) -> DocumentTermMatrix:
@@ -322,6 +373,12 @@ def ungdc_paragraph_matrix(
         Count only these sessions (all when ``None``).
     n_jobs : int, default=1
         Worker processes. The matrix is identical for every value.
+    client : distributed.Client, optional
+        Read and count the batches of speeches on this Dask client's workers
+        instead (``n_jobs`` is then not used), which must see ``root`` at the
+        same path (a shared file system, as on a SLURM cluster). The same
+        batches, combined in the same order: the same matrix. Needs the ``dask``
+        extra; see the README's "Past one machine".
     cache : bool, default=True
         Keep the matrix in the user cache (``$INITIATIVE_DATA``, see
         :mod:`initiative_lib.paths`), keyed by the files' names and bytes and the
@@ -361,6 +418,7 @@ def ungdc_paragraph_matrix(
     ['and', 'cyberspace', 'is', 'open', 'peace', 'security']
     """
     _check_jobs(n_jobs)
+    _check_client(client)
     base = Path(root).expanduser().resolve()
     plan = speech_paths(base, sessions=sessions)
     folder = cache_folder(cache_dir(), "ungdc") if cache else None
@@ -369,7 +427,7 @@ def ungdc_paragraph_matrix(
         cached = load_matrix(path, DocumentTermMatrix)
         if cached is not None:
             return cached  # type: ignore[return-value]
-    dtm = _assemble(_run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches"))
+    dtm = _assemble(_run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches", client))
     if path is not None:
         save_matrix(path, dtm)
     return dtm
