@@ -20,6 +20,7 @@ REPLACEMENT = "\ufffd"
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _TRAILING_SPACE = " \t\f\v\u00a0"
+_LEADING_BLANKS_RE = re.compile(f"\n[{_TRAILING_SPACE}]+")
 # a word broken by a hyphen at a line end, continued in lower case: the match is the
 # hyphen, the line break and the next line's indent (searched from the literal hyphen,
 # which is far faster than starting the pattern with the letter class)
@@ -139,7 +140,10 @@ def join_hyphenated(text: str) -> tuple[str, int]:
     >>> join_hyphenated("infra-\nstructure and cyber-\nSecurity")
     ('infrastructure and cyber-\nSecurity', 1)
     """
-    text = "\n".join(line.rstrip(_TRAILING_SPACE) for line in text.split("\n"))
+    # each line's trailing blanks, removed from the reversed text after each line break (a
+    # literal the search skips to; as fast as a search can be): line.rstrip for every line
+    reverse = _LEADING_BLANKS_RE.sub("\n", text[::-1]).lstrip(_TRAILING_SPACE)
+    text = reverse[::-1]
     out: list[str] = []
     start = joined = 0
     letter_free = 0  # first position whose letter a previous join has not used up

@@ -220,7 +220,9 @@ def _code_tokens_python(joined: str, starts: np.ndarray, ends: np.ndarray) -> tu
 def warm_up() -> None:
     """Compile the loop now (before starting worker processes, which then inherit it)."""
     if AVAILABLE:
-        _code_tokens(np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64))
+        # the types of result()'s call: characters in a read-only buffer (another type, another compilation)
+        chars = np.frombuffer(" ".encode("utf-32-le"), dtype=np.uint32)
+        _code_tokens(chars, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64))
 
 
 __all__ = ["AVAILABLE", "COMPILED_FROM", "TokenCounter", "warm_up"]

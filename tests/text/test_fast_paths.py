@@ -173,3 +173,12 @@ def test_token_counter_grows_its_table() -> None:
     vocab, counts = counter.result()
     assert vocab == sorted(words)
     assert counts.toarray().tolist() == [[1] * len(words)] * 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab-\n \t\f\v\u00a0\u2028", max_size=30))
+def test_trailing_blanks_equal_rstrip_of_each_line(text: str) -> None:
+    plain = "\n".join(line.rstrip(" \t\f\v\u00a0") for line in text.split("\n"))
+    if "-" not in text:
+        assert cleaning.join_hyphenated(text) == (plain, 0)
+    assert cleaning.join_hyphenated(text) == cleaning.join_hyphenated(plain)
