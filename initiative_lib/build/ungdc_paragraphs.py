@@ -7,9 +7,14 @@ and counts each paragraph's tokens with the corpus's token rules
 (:func:`~initiative_lib.text.tokens.tokenize`): one matrix row per paragraph.
 
 The full corpus (8,093 speeches, 143 MB) gives 248,761 paragraphs and
-15.5 million non-zeros; on the 2-core development machine reading it takes
-35 s in one process and 20 s in two, and 1 s from the cache
-(``benchmarks/RESULTS.md``). Two things make repeated work cheap:
+15.5 million non-zeros; reading it costs about 13 CPU seconds (23 before the
+fast paths of :mod:`initiative_lib.text` and :mod:`initiative_lib.text.counting`;
+``benchmarks/RESULTS.md``, sections (a) and (e)), and 1 s from the cache.
+The paragraphs are found by :func:`paragraph_spans`, the same rule as
+:func:`~initiative_lib.build.sources.ungdc.speech_paragraphs` computed for all
+lines at once, and counted by :class:`~initiative_lib.text.counting.TokenCounter`.
+With ``client=`` the batches run on a Dask cluster (README, "Past one machine").
+Two things make repeated work cheap:
 
 * ``n_jobs`` worker processes read fixed batches of speeches; the batches
   and the final vocabulary (sorted) do not depend on ``n_jobs``, so the matrix
@@ -52,7 +57,7 @@ from initiative_lib.progress import Progress, want_progress
 from initiative_lib.text.cleaning import read_clean
 from initiative_lib.text.counting import TokenCounter, warm_up
 
-__all__ = ["BATCH_FILES", "BATCH_TEXTS", "count_texts", "ungdc_paragraph_matrix"]
+__all__ = ["BATCH_FILES", "BATCH_TEXTS", "count_texts", "paragraph_spans", "ungdc_paragraph_matrix"]
 
 #: speeches, and texts, per unit of work; fixed, so the work split never depends on ``n_jobs``
 BATCH_FILES = 64
@@ -60,6 +65,7 @@ BATCH_TEXTS = 5_000
 _CODE_FILES = (
     "text/cleaning.py",
     "text/tokens.py",
+    "text/counting.py",
     "build/sources/ungdc.py",
     "build/ungdc_paragraphs.py",
     "corpus/matrix.py",
