@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Time the LDA E-step locally and on a Dask LocalCluster, on the UN General Debate paragraphs.
+"""Time counting and the LDA E-step locally and on a Dask LocalCluster, on the UN General Debate paragraphs.
 
-    python benchmarks/dask_scaling.py [--ungdc PATH] [--passes 5] [--k 15]
+    python benchmarks/dask_scaling.py [--ungdc PATH] [--passes 5] [--k 15] [--skip-counting] [--skip-fit]
 
-Builds the paragraph matrix (``ungdc_paragraph_matrix``, preprocessed as in
-``benchmarks/run.py``), then fits ``VectorizedLDA`` with the same seed (a) in
-this process with 1 and 2 threads and (b) inside ``dask_backend`` on a
-``LocalCluster`` of 1 and 2 single-threaded worker processes. Prints one
-markdown row per set-up (wall seconds of the fit, seconds per pass, and per
-million tokens per pass) and checks that all fits are bit-identical.
-Needs the offline mirror and the ``dask`` extra.
+Counting: builds the paragraph matrix (``ungdc_paragraph_matrix``, no cache:
+read, clean, split, count) with ``n_jobs`` 1 and 2 in this process and with
+``client=`` a ``LocalCluster`` of 1 and 2 single-threaded worker processes
+(the cluster started before the clock), and checks that all four matrices are
+identical. E-step: preprocesses the matrix as in ``benchmarks/run.py``, then
+fits ``VectorizedLDA`` with the same seed (a) in this process with 1 and 2
+threads and (b) inside ``dask_backend`` on a ``LocalCluster`` of 1 and 2
+single-threaded worker processes. Prints markdown rows (wall and CPU seconds
+of this process; the workers' CPU is not counted) and checks that all fits are
+bit-identical. Needs the offline mirror and the ``dask`` extra.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ def main() -> int:
     parser.add_argument("--ungdc", type=Path, default=mirror / "ungdc")
     parser.add_argument("--passes", type=int, default=5)
     parser.add_argument("--k", type=int, default=15)
+    parser.add_argument("--skip-counting", action="store_true")
+    parser.add_argument("--skip-fit", action="store_true")
     args = parser.parse_args()
 
     from distributed import Client, LocalCluster
@@ -40,6 +45,35 @@ def main() -> int:
     from initiative_lib.methods.preprocess import PreprocessConfig, preprocess
     from initiative_lib.topics.distributed import dask_backend
     from initiative_lib.topics.lda import VectorizedLDA
+
+    cluster_args = {"threads_per_worker": 1, "processes": True, "dashboard_address": None, "silence_logs": 40}
+    size = sum(p.stat().st_size for p in args.ungdc.rglob("*.txt"))
+    if not args.skip_counting:
+        out = [
+            f"Counting: {size / 1e6:.1f} MB of UNGDC speeches read, cleaned, split and counted (no cache)",
+            "| set-up | wall s | MB/s | identical to the first |",
+            "|---|---|---|---|",
+        ]
+        first = None
+
+        def count(label: str, **kw: object) -> None:
+            nonlocal first
+            t = time.perf_counter()
+            m = ungdc_paragraph_matrix(args.ungdc, cache=False, progress=False, **kw)  # type: ignore[arg-type]
+            seconds = time.perf_counter() - t
+            key = (m.counts.indptr.tobytes(), m.counts.indices.tobytes(), m.counts.data.tobytes(), tuple(m.vocab))
+            first = key if first is None else first
+            out.append(f"| {label} | {seconds:.1f} | {size / 1e6 / seconds:.1f} | {key == first} |")
+
+        count("this process, n_jobs=1", n_jobs=1)
+        count("this process, n_jobs=2", n_jobs=2)
+        for workers in (1, 2):
+            with LocalCluster(n_workers=workers, **cluster_args) as cluster, Client(cluster) as client:
+                count(f"Dask LocalCluster, {workers} worker process(es), client=", client=client)
+        sys.stdout.write("\n".join(out) + "\n\n")
+        sys.stdout.flush()
+    if args.skip_fit:
+        return 0
 
     start = time.perf_counter()
     dtm = ungdc_paragraph_matrix(args.ungdc, n_jobs=2, progress=False)

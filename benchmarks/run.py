@@ -487,9 +487,9 @@ def report(args: argparse.Namespace, info: dict[str, Any], read: dict, fit: dict
         for name, times in sorted(nb["per_notebook"].items()):
             lines.append(f"| {name} | {statistics.median(times):.1f} |")
     # before/after rows of each optimisation, measured separately (benchmarks/quick.py) and kept by hand
-    optimisations = ROOT / "benchmarks" / "OPTIMISATIONS.md"
-    if optimisations.is_file():
-        lines += ["", optimisations.read_text(encoding="utf-8").rstrip("\n")]
+    for kept in ("OPTIMISATIONS.md", "READING.md"):
+        if (ROOT / "benchmarks" / kept).is_file():
+            lines += ["", (ROOT / "benchmarks" / kept).read_text(encoding="utf-8").rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 

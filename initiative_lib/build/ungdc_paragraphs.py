@@ -7,9 +7,14 @@ and counts each paragraph's tokens with the corpus's token rules
 (:func:`~initiative_lib.text.tokens.tokenize`): one matrix row per paragraph.
 
 The full corpus (8,093 speeches, 143 MB) gives 248,761 paragraphs and
-15.5 million non-zeros; on the 2-core development machine reading it takes
-35 s in one process and 20 s in two, and 1 s from the cache
-(``benchmarks/RESULTS.md``). Two things make repeated work cheap:
+15.5 million non-zeros; reading it costs about 13 CPU seconds (23 before the
+fast paths of :mod:`initiative_lib.text` and :mod:`initiative_lib.text.counting`;
+``benchmarks/RESULTS.md``, sections (a) and (e)), and 1 s from the cache.
+The paragraphs are found by :func:`paragraph_spans`, the same rule as
+:func:`~initiative_lib.build.sources.ungdc.speech_paragraphs` computed for all
+lines at once, and counted by :class:`~initiative_lib.text.counting.TokenCounter`.
+With ``client=`` the batches run on a Dask cluster (README, "Past one machine").
+Two things make repeated work cheap:
 
 * ``n_jobs`` worker processes read fixed batches of speeches; the batches
   and the final vocabulary (sorted) do not depend on ``n_jobs``, so the matrix
@@ -26,25 +31,33 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from initiative_lib.build.sources.ungdc import Country, SpeechKey, speech_paragraphs, speech_paths
+from initiative_lib.build.sources.ungdc import (
+    LONG_LINE_CHARS,
+    SHORT_LINE_SHARE,
+    Country,
+    SpeechKey,
+    speech_paths,
+)
 from initiative_lib.checks import check_int
 from initiative_lib.corpus.cache import SUFFIX, cache_folder, load_matrix, save_matrix
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.paths import PACKAGE_DIR, cache_dir
 from initiative_lib.progress import Progress, want_progress
 from initiative_lib.text.cleaning import read_clean
-from initiative_lib.text.tokens import tokenize
+from initiative_lib.text.counting import TokenCounter, warm_up
 
-__all__ = ["BATCH_FILES", "BATCH_TEXTS", "count_texts", "ungdc_paragraph_matrix"]
+__all__ = ["BATCH_FILES", "BATCH_TEXTS", "count_texts", "paragraph_spans", "ungdc_paragraph_matrix"]
 
 #: speeches, and texts, per unit of work; fixed, so the work split never depends on ``n_jobs``
 BATCH_FILES = 64
@@ -52,11 +65,16 @@ BATCH_TEXTS = 5_000
 _CODE_FILES = (
     "text/cleaning.py",
     "text/tokens.py",
+    "text/counting.py",
     "build/sources/ungdc.py",
     "build/ungdc_paragraphs.py",
     "corpus/matrix.py",
     "corpus/cache.py",
 )
+
+# a line that ends a sentence (the rule of speech_paragraphs: [.!?:;] then closing quotes or
+# brackets), written backwards from the line break; tests check it against the rule
+_SENTENCE_END_REVERSED_RE = re.compile(r"\n[\"'”’»)\]]*[.!?:;]")
 
 #: row metadata columns and their types
 _META_TYPES: dict[str, object] = {
@@ -76,72 +94,133 @@ _META_TYPES: dict[str, object] = {
 _Batch = tuple[dict[str, list], list[str], sp.csr_matrix]
 
 
-class _Tally:
-    """The tokens of a batch of texts, turned into counts at the end.
+def paragraph_spans(text: str, *, long_line_chars: int = LONG_LINE_CHARS) -> list[tuple[int, int]]:
+    r"""Where each paragraph of :func:`~initiative_lib.build.sources.ungdc.speech_paragraphs` lies in ``text``.
 
-    Coding all tokens at once with :func:`pandas.factorize` (a C hash table) is
-    about twice as fast as a Python dictionary per token; batches are small
-    enough that holding their tokens costs little memory.
+    The same rule, computed for all lines at once: the ``(start, end)`` offsets
+    of each paragraph, from the start of its first line to the end of its last,
+    so that ``text[start:end]`` holds the paragraph's lines (with their own white
+    space and any blank lines between them). Joining its non-blank lines,
+    white space normalised, with one space gives the paragraph
+    ``speech_paragraphs`` returns (tested), and white space never touches a
+    token, so both have the same tokens.
+
+    Examples
+    --------
+    >>> text = "aaaa aaaa aaaa\nbbbb bbbb bb.\ncc.\ndddd dddd dddd\neeee eeee eee.\n\nffff."
+    >>> [text[a:b] for a, b in paragraph_spans(text)]
+    ['aaaa aaaa aaaa\nbbbb bbbb bb.\ncc.', 'dddd dddd dddd\neeee eeee eee.', 'ffff.']
     """
+    norm = _normalise_lines(text)
+    lengths = np.fromiter(map(len, norm.split("\n")), dtype=np.int64)
+    filled = lengths > 0
+    sizes = np.sort(lengths[filled])
+    if not len(sizes):
+        return []
+    long_lines = int(sizes[len(sizes) // 2]) >= long_line_chars
+    short = SHORT_LINE_SHARE * int(sizes[int(0.9 * (len(sizes) - 1))])
+    # the lines that end a sentence: found in the reversed text from each line break
+    # (a literal the search skips to), located by their end offsets
+    line_ends = np.cumsum(lengths + 1) - 1
+    reverse = "\n" + norm[::-1]
+    ends = [len(norm) - m.start() for m in _SENTENCE_END_REVERSED_RE.finditer(reverse)]
+    cut = np.zeros(len(lengths), dtype=bool)
+    cut[np.searchsorted(line_ends, ends)] = True
+    if not long_lines:
+        before_blank = np.zeros(len(lengths), dtype=bool)
+        before_blank[:-1] = ~filled[1:]
+        cut &= (lengths < short) | before_blank
+    filled_at = np.flatnonzero(filled)
+    cuts = np.flatnonzero(cut).tolist()
+    if not cuts or cuts[-1] < filled_at[-1]:
+        cuts.append(int(filled_at[-1]))  # the end of the text ends the last paragraph
+    # each paragraph starts at the first non-blank line after the previous one's end
+    firsts = filled_at[np.searchsorted(filled_at, [0, *(c + 1 for c in cuts[:-1])])]
+    if norm is not text:
+        line_ends = np.cumsum(np.fromiter(map(len, text.split("\n")), dtype=np.int64) + 1) - 1
+    line_starts = np.concatenate(([0], line_ends[:-1] + 1))
+    return list(zip(line_starts[firsts].tolist(), line_ends[cuts].tolist(), strict=True))
 
-    def __init__(self) -> None:
-        self.tokens: list[str] = []
-        self.lengths: list[int] = []
 
-    def add(self, tokens: list[str]) -> None:
-        self.tokens.extend(tokens)
-        self.lengths.append(len(tokens))
+_ASCII_SPACE = "".join(chr(c) for c in range(128) if chr(c).isspace() and chr(c) not in " \n")
+_ASCII_BYTES = bytes(range(128))
 
-    def result(self) -> tuple[list[str], sp.csr_matrix]:
-        """The vocabulary (in order of first use) and the counts, one row per :meth:`add`."""
-        codes, uniques = pd.factorize(pd.Index(self.tokens, dtype=object))
-        indptr = np.zeros(len(self.lengths) + 1, dtype=np.int64)
-        np.cumsum(self.lengths, out=indptr[1:])
-        counts = sp.csr_matrix(
-            (np.ones(len(codes), dtype=np.int64), codes.astype(np.int64, copy=False), indptr),
-            shape=(len(self.lengths), len(uniques)),
+
+def _normalise_lines(text: str) -> str:
+    """``text`` with each line white-space normalised as ``" ".join(line.split())``, lines kept.
+
+    Done with string replacements on the whole text (``text`` itself when
+    nothing changes): every white space but the line break becomes a space,
+    runs of spaces become one, and spaces at line ends go.
+    """
+    if not text.isascii():
+        # the non-ASCII characters alone: the UTF-8 bytes without the ASCII ones
+        others = set(
+            text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
         )
-        counts.sum_duplicates()  # sorts each row's columns and adds repeats
-        return list(uniques), counts
+        for ch in others:
+            if ch.isspace():
+                text = text.replace(ch, " ")
+    for ch in _ASCII_SPACE:
+        if ch in text:
+            text = text.replace(ch, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    if " \n" in text:
+        text = text.replace(" \n", "\n")
+    if "\n " in text:
+        text = text.replace("\n ", "\n")
+    return text.strip(" ")
 
 
 def _count_batch(items: list[tuple[str, SpeechKey, Country]]) -> _Batch:
     """Read, clean, split and count one batch of speeches (runs in a worker process)."""
-    meta: dict[str, list] = {k: [] for k in _META_TYPES}
-    tally = _Tally()
-    for path, key, country in items:
+    counter = TokenCounter()
+    n_spans = []
+    for path, _, _ in items:
         text, _ = read_clean(Path(path).read_bytes())
-        seg_no = 0
-        for paragraph in speech_paragraphs(text):
-            tokens = tokenize(paragraph)
-            if not tokens:  # numbered as in corpus/ungdc: paragraphs with a token
-                continue
-            seg_no += 1
-            tally.add(tokens)
-            for name, value in (
-                ("doc_id", key.doc_id),
-                ("seg_no", seg_no),
-                ("n_tokens", len(tokens)),
-                ("country_code", key.country_code),
-                ("session", key.session),
-                ("year", key.year),
-                ("country", country.name),
-                ("region", country.region),
-                ("subregion", country.subregion),
-            ):
-                meta[name].append(value)
-    return (meta, *tally.result())
+        spans = paragraph_spans(text)
+        counter.add_spans(text, spans)
+        n_spans.append(len(spans))
+    vocab, counts = counter.result()
+    lengths = counter.lengths()
+    keep = lengths > 0  # numbered as in corpus/ungdc: paragraphs with a token
+    # the rows each speech keeps, speech by speech
+    kept_before = np.concatenate(([0], np.cumsum(keep)))
+    bounds = np.cumsum([0, *n_spans])
+    per_speech = (kept_before[bounds[1:]] - kept_before[bounds[:-1]]).tolist()
+    meta: dict[str, list] = {k: [] for k in _META_TYPES}
+    for (_, key, country), n_rows in zip(items, per_speech, strict=True):
+        meta["seg_no"].extend(range(1, n_rows + 1))
+        for name, value in (
+            ("doc_id", key.doc_id),
+            ("country_code", key.country_code),
+            ("session", key.session),
+            ("year", key.year),
+            ("country", country.name),
+            ("region", country.region),
+            ("subregion", country.subregion),
+        ):
+            meta[name].extend([value] * n_rows)
+    meta["n_tokens"] = lengths[keep].tolist()
+    if not keep.all():
+        counts = counts[keep]
+    return meta, vocab, counts
 
 
 def _count_text_batch(texts: list[str]) -> _Batch:
     """Count one batch of texts (runs in a worker process)."""
-    tally = _Tally()
-    for text in texts:
-        tally.add(tokenize(text))
-    return ({"n_tokens": tally.lengths}, *tally.result())
+    counter = TokenCounter()
+    # one text of the whole batch, the texts apart at line breaks (no token crosses one)
+    starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]]).tolist() if texts else []
+    counter.add_spans("\n".join(texts), [(start, start + len(text)) for start, text in zip(starts, texts, strict=True)])
+    vocab, counts = counter.result()
+    return {"n_tokens": counter.lengths().tolist()}, vocab, counts
 
 
-def count_texts(texts: Iterable[str], *, n_jobs: int = 1, progress: bool | None = None) -> DocumentTermMatrix:
+def count_texts(
+    texts: Iterable[str], *, n_jobs: int = 1, client: Any = None, progress: bool | None = None
+) -> DocumentTermMatrix:
     """Unigram counts of each text by the corpus's token rules, columns sorted.
 
     The counting core of :func:`ungdc_paragraph_matrix`, for texts already in
@@ -155,6 +234,11 @@ def count_texts(texts: Iterable[str], *, n_jobs: int = 1, progress: bool | None 
     n_jobs : int, default=1
         Worker processes, each counting fixed batches of :data:`BATCH_TEXTS`
         texts; the matrix is identical for every value.
+    client : distributed.Client, optional
+        Count the batches on this Dask client's workers instead (``n_jobs`` is
+        then not used): the same batches, combined in the same order, so the same
+        matrix. Needs the ``dask`` extra (``pip install "initiative-lib[dask]"``);
+        see the README's "Past one machine".
     progress : bool or None
         Show batches done on stderr; ``None`` = only if stderr is a terminal.
 
@@ -170,9 +254,14 @@ def count_texts(texts: Iterable[str], *, n_jobs: int = 1, progress: bool | None 
     (['and', 'open', 'secure'], [[1, 1, 1], [0, 2, 0]], [3, 2])
     """
     _check_jobs(n_jobs)
+    _check_client(client)
     items = list(texts)
+    bad = next((i for i, text in enumerate(items) if not isinstance(text, str)), None)
+    if bad is not None:
+        msg = f"texts must be strings; item {bad} is {type(items[bad]).__name__}"
+        raise TypeError(msg)
     batches = [items[i : i + BATCH_TEXTS] for i in range(0, len(items), BATCH_TEXTS)] or [[]]
-    parts = _run(_count_text_batch, batches, n_jobs, want_progress(progress), "texts")
+    parts = _run(_count_text_batch, batches, n_jobs, want_progress(progress), "texts", client)
     return _assemble(parts, types={"n_tokens": np.int64})
 
 
@@ -185,8 +274,47 @@ def _batches(plan: list[tuple[Path, SpeechKey, Country]]) -> list[list[tuple[str
     return [items[i : i + BATCH_FILES] for i in range(0, len(items), BATCH_FILES)]
 
 
-def _run(func: Callable[[list], _Batch], batches: list[list], n_jobs: int, show: bool, what: str) -> Iterator[_Batch]:
+def _check_client(client: object) -> None:
+    """Fail loudly unless ``client`` is ``None`` or a ``distributed.Client``."""
+    if client is None:
+        return
+    try:
+        from distributed import Client
+    except ImportError as err:  # pragma: no cover - the tests run with the extra installed
+        msg = 'client= needs dask.distributed: pip install "initiative-lib[dask]"'
+        raise ImportError(msg) from err
+    if not isinstance(client, Client):
+        msg = f"client must be a distributed.Client or None; got {type(client).__name__}"
+        raise TypeError(msg)
+
+
+def _on_client(func: Callable[[list], _Batch], batches: list[list], client: Any) -> Iterator[_Batch]:
+    """Each batch as a task on ``client``'s workers; results taken back in batch order."""
+    pending = client.map(func, batches, pure=False)[::-1]
+    try:
+        while pending:
+            future = pending.pop()  # the next batch; its result leaves the cluster once taken
+            yield future.result()
+            del future
+    finally:
+        if pending:
+            client.cancel(pending)
+
+
+def _run(
+    func: Callable[[list], _Batch], batches: list[list], n_jobs: int, show: bool, what: str, client: Any = None
+) -> Iterator[_Batch]:
     bar = Progress(f"counting {what} (batches)", len(batches), enabled=show, every=1)
+    if client is not None:
+        try:
+            for result in _on_client(func, batches, client):
+                bar.step()
+                yield result
+        finally:
+            bar.done()
+        return
+    if n_jobs > 1 and len(batches) > 1:
+        warm_up()  # compiled once here: forked workers inherit it
     try:
         with ProcessPoolExecutor(max_workers=n_jobs) if n_jobs > 1 and len(batches) > 1 else nullcontext() as pool:
             results = pool.map(func, batches) if pool is not None else map(func, batches)
@@ -235,6 +363,7 @@ def ungdc_paragraph_matrix(
     *,
     sessions: Iterable[int] | None = None,
     n_jobs: int = 1,
+    client: Any = None,
     cache: bool = True,
     progress: bool | None = None,
 ) -> DocumentTermMatrix:
@@ -250,6 +379,12 @@ def ungdc_paragraph_matrix(
         Count only these sessions (all when ``None``).
     n_jobs : int, default=1
         Worker processes. The matrix is identical for every value.
+    client : distributed.Client, optional
+        Read and count the batches of speeches on this Dask client's workers
+        instead (``n_jobs`` is then not used), which must see ``root`` at the
+        same path (a shared file system, as on a SLURM cluster). The same
+        batches, combined in the same order: the same matrix. Needs the ``dask``
+        extra; see the README's "Past one machine".
     cache : bool, default=True
         Keep the matrix in the user cache (``$INITIATIVE_DATA``, see
         :mod:`initiative_lib.paths`), keyed by the files' names and bytes and the
@@ -289,6 +424,7 @@ def ungdc_paragraph_matrix(
     ['and', 'cyberspace', 'is', 'open', 'peace', 'security']
     """
     _check_jobs(n_jobs)
+    _check_client(client)
     base = Path(root).expanduser().resolve()
     plan = speech_paths(base, sessions=sessions)
     folder = cache_folder(cache_dir(), "ungdc") if cache else None
@@ -297,7 +433,7 @@ def ungdc_paragraph_matrix(
         cached = load_matrix(path, DocumentTermMatrix)
         if cached is not None:
             return cached  # type: ignore[return-value]
-    dtm = _assemble(_run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches"))
+    dtm = _assemble(_run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches", client))
     if path is not None:
         save_matrix(path, dtm)
     return dtm

@@ -8,6 +8,7 @@ returns a :class:`CleaningRecord`, which the build writes to
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -16,8 +17,10 @@ from dataclasses import asdict, dataclass, fields
 BOM = "\ufeff"
 REPLACEMENT = "\ufffd"
 # invisible characters that PDF extraction leaves inside words
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _TRAILING_SPACE = " \t\f\v\u00a0"
+_LEADING_BLANKS_RE = re.compile(f"\n[{_TRAILING_SPACE}]+")
 # a word broken by a hyphen at a line end, continued in lower case: the match is the
 # hyphen, the line break and the next line's indent (searched from the literal hyphen,
 # which is far faster than starting the pattern with the letter class)
@@ -79,6 +82,10 @@ def decode_bytes(data: bytes) -> tuple[str, dict[str, int]]:
     if bom:
         data = data[3:]
     present = data.count(REPLACEMENT.encode())
+    try:  # valid UTF-8 (nearly every file): the same text, no surrogates to replace
+        return data.decode("utf-8"), {"bom": bom, "undecodable_bytes": 0, "replacement_chars": present}
+    except UnicodeDecodeError:
+        pass
     # surrogateescape maps each undecodable byte to one lone surrogate
     text, bad = _SURROGATE_RE.subn(REPLACEMENT, data.decode("utf-8", errors="surrogateescape"))
     return text, {"bom": bom, "undecodable_bytes": bad, "replacement_chars": present}
@@ -95,6 +102,8 @@ def normalise_line_ends(text: str) -> tuple[str, int, int]:
     >>> normalise_line_ends("a\r\nb\rc")
     ('a\nb\nc', 1, 1)
     """
+    if "\r" not in text:
+        return text, 0, 0
     crlf = text.count("\r\n")
     text = text.replace("\r\n", "\n")
     lone = text.count("\r")
@@ -118,6 +127,8 @@ def normalise_unicode(text: str) -> tuple[str, int]:
 
 def remove_invisible(text: str) -> tuple[str, int]:
     """Remove soft hyphens, zero-width characters and stray BOMs inside the text."""
+    if text.isascii() or not any(ch in text for ch in _INVISIBLE):  # a substring search is far faster
+        return text, 0
     return _INVISIBLE_RE.subn("", text)
 
 
@@ -129,7 +140,10 @@ def join_hyphenated(text: str) -> tuple[str, int]:
     >>> join_hyphenated("infra-\nstructure and cyber-\nSecurity")
     ('infrastructure and cyber-\nSecurity', 1)
     """
-    text = "\n".join(line.rstrip(_TRAILING_SPACE) for line in text.split("\n"))
+    # each line's trailing blanks, removed from the reversed text after each line break (a
+    # literal the search skips to; as fast as a search can be): line.rstrip for every line
+    reverse = _LEADING_BLANKS_RE.sub("\n", text[::-1]).lstrip(_TRAILING_SPACE)
+    text = reverse[::-1]
     out: list[str] = []
     start = joined = 0
     letter_free = 0  # first position whose letter a previous join has not used up
@@ -148,6 +162,46 @@ def join_hyphenated(text: str) -> tuple[str, int]:
     return "".join(out), joined
 
 
+@functools.cache
+def _line_start_finder(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A pattern matching a newline after which ``pattern`` (``^...``, multi-line) matches.
+
+    Searched in ``"\n" + text``: its matches are the line starts where ``pattern``
+    matches, found by looking for newlines only (a literal prefix, which the regular
+    expression engine skips to quickly) instead of trying every position of the text.
+    """
+    if not pattern.pattern.startswith("^") or not pattern.flags & re.MULTILINE:  # pragma: no cover - internal
+        msg = f"internal error: {pattern.pattern!r} is not a multi-line pattern anchored at line starts"
+        raise ValueError(msg)
+    return re.compile(f"\n(?={pattern.pattern[1:]})", pattern.flags)
+
+
+def _remove_lines(pattern: re.Pattern[str], text: str) -> tuple[str, int]:
+    """``pattern.subn("", text)`` for a pattern anchored at line starts whose matches are never empty.
+
+    The same matches in the same order: ``pattern`` can match only at a line start,
+    so the scan visits the line starts where it matches (from
+    :func:`_line_start_finder`) and keeps, as ``subn`` does, each one that starts at or
+    after the end of the previous match.
+    """
+    starts = [m.start() for m in _line_start_finder(pattern).finditer("\n" + text)]
+    if not starts:
+        return text, 0
+    out: list[str] = []
+    end = 0
+    for start in starts:  # the newline before a line start p sits at p - 1 in text, p in "\n" + text
+        if start < end:
+            continue
+        m = pattern.match(text, start)
+        if m is None or m.end() == start:  # pragma: no cover - the finder found a non-empty match here
+            msg = f"internal error: {pattern.pattern!r} does not match at a line start the finder gave"
+            raise RuntimeError(msg)
+        out.append(text[end:start])
+        end = m.end()
+    out.append(text[end:])
+    return "".join(out), len(out) - 1
+
+
 def remove_page_numbers(text: str) -> tuple[str, int]:
     r"""Drop lines that hold only a page number (arabic, roman, ``Page N``, ``N | Page``).
 
@@ -156,7 +210,7 @@ def remove_page_numbers(text: str) -> tuple[str, int]:
     >>> remove_page_numbers("end of page\n 12 \nnext page")
     ('end of page\n\nnext page', 1)
     """
-    return _PAGE_NUMBER_RE.subn("", text)
+    return _remove_lines(_PAGE_NUMBER_RE, text)
 
 
 def remove_toc_lines(text: str) -> tuple[str, int]:
@@ -169,7 +223,7 @@ def remove_toc_lines(text: str) -> tuple[str, int]:
     """
     if _DOT_LEADER_RE.search(text) is None:
         return text, 0
-    return _TOC_LEADER_RE.subn("", text)
+    return _remove_lines(_TOC_LEADER_RE, text)
 
 
 def remove_noise_lines(text: str) -> tuple[str, int]:
@@ -183,7 +237,7 @@ def remove_noise_lines(text: str) -> tuple[str, int]:
     >>> remove_noise_lines("e\nt\nreal words\n0101 1100 0110\n")
     ('\n\nreal words\n\n', 3)
     """
-    return _NOISE_LINE_RE.subn("", text)
+    return _remove_lines(_NOISE_LINE_RE, text)
 
 
 _DIGITS_RE = re.compile(r"\d+")
@@ -196,6 +250,34 @@ def _header_key(line: str, max_words: int) -> str:
     if not 2 <= len(words) <= max_words:
         return ""
     return _DIGITS_RE.sub("#", " ".join(words).lower())
+
+
+# bytes removed from a line's UTF-8 to make its coarse key: ASCII white space but the line
+# break, ASCII digits and '#'; and the non-ASCII characters that would have to go too
+_COARSE_DROP = bytes(c for c in range(128) if (chr(c).isspace() and c != 10) or chr(c) in "0123456789#")
+_ASCII_BYTES = bytes(range(128))
+_SPACE_OR_DIGIT_RE = re.compile(r"[\s\d]")
+
+
+def _may_repeat(text: str, min_repeats: int) -> bool:
+    """False only if no line's header key can occur ``min_repeats`` times: a quick, exact test.
+
+    Two lines with the same :func:`_header_key` have the same "coarse key": the
+    line lower-cased, without white space, digits or '#' (lower-casing the whole
+    text lower-cases each line alike: a line break stops the final sigma, the
+    only context rule of lower-casing, and white space and digits are neither
+    cased nor case-ignorable). A key that can be dropped has letters, so its coarse
+    key is not empty. Computed on the UTF-8 bytes of the whole text at once; a
+    text with a non-ASCII space or digit (none after NFKC but a few) takes the
+    line-by-line path.
+    """
+    data = text.lower().encode("utf-8", "surrogatepass")
+    if not text.isascii():
+        other = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        if _SPACE_OR_DIGIT_RE.search(other) is not None:
+            return True
+    coarse = data.translate(None, _COARSE_DROP).split(b"\n")
+    return any(n >= min_repeats for key, n in Counter(coarse).items() if key)
 
 
 def remove_running_headers(
@@ -217,6 +299,8 @@ def remove_running_headers(
     >>> remove_running_headers(text)
     ('\na b c\n\nd\n\ne\n', 4)
     """
+    if not _may_repeat(text, min_repeats):
+        return text, 0
     lines = text.split("\n")
     keys = [_header_key(line, max_words) for line in lines]
     freq = Counter(k for k in keys if k)

@@ -12,8 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import MIRROR, REPO, needs_mirror
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import initiative_lib.build.ungdc_paragraphs as pm
+from initiative_lib.build.sources.ungdc import _SENTENCE_END_RE, LONG_LINE_CHARS, speech_paragraphs, speech_paths
 from initiative_lib.build.ungdc_paragraphs import ungdc_paragraph_matrix
 from initiative_lib.errors import CorpusError
 from initiative_lib.text.tokens import tokenize
@@ -160,3 +163,68 @@ def test_count_texts_same_for_any_jobs_and_batch_size(monkeypatch: pytest.Monkey
     assert pm.count_texts([]).shape == (0, 0)
     with pytest.raises(ValueError, match="n_jobs must be an int >= 1; got 0"):
         pm.count_texts(texts, n_jobs=0)
+
+
+# ------------------------------------------------ the fast paragraph rule against speech_paragraphs
+
+_LINE_PARTS = ["aaaa bbbb cccc", "dd.", "Mr. President", "ee ee;", "ff.”", "gg?)", " ", "", "hh\t ii.", "x" * 130 + "."]
+
+
+def _joined(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [" ".join(" ".join(line.split()) for line in text[a:b].split("\n") if line.split()) for a, b in spans]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_LINE_PARTS) | st.text(alphabet="ab .;:!?'\"”’»)]\t\u00a0\u2028", max_size=12), max_size=25
+    ),
+    st.sampled_from([10, 40, LONG_LINE_CHARS]),
+)
+def test_paragraph_spans_equal_speech_paragraphs(lines: list[str], long_line_chars: int) -> None:
+    text = "\n".join(lines)
+    spans = pm.paragraph_spans(text, long_line_chars=long_line_chars)
+    assert _joined(text, spans) == speech_paragraphs(text, long_line_chars=long_line_chars)
+    assert all(text[a:b] == text[a:b].strip("\n") and text[a:b].strip() for a, b in spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .;:!?'\"”’»)]", max_size=8))
+def test_reversed_sentence_end_equals_the_rule(line: str) -> None:
+    assert bool(pm._SENTENCE_END_REVERSED_RE.match("\n" + line[::-1])) == bool(_SENTENCE_END_RE.search(line))
+
+
+@needs_mirror
+def test_mirror_paragraphs_equal_speech_paragraphs() -> None:
+    """Every fourth mirror speech (all of them: 11 s): the fast rule's paragraphs are speech_paragraphs'."""
+    from initiative_lib.text.cleaning import read_clean
+
+    differ = []
+    for path, key, _ in speech_paths(MIRROR / "ungdc")[::4]:
+        text, _ = read_clean(path.read_bytes())
+        if _joined(text, pm.paragraph_spans(text)) != speech_paragraphs(text):
+            differ.append(key.doc_id)
+    assert differ == []
+
+
+@needs_mirror
+def test_mirror_counts_equal_the_shipped_cyber_paragraph_counts() -> None:
+    """Sessions 60-73: per-speech totals and every cyber paragraph's counts equal corpus/ungdc's."""
+    from initiative_lib.corpus.features import read_features
+
+    sessions = range(60, 74)
+    m = ungdc_paragraph_matrix(MIRROR / "ungdc", sessions=sessions, cache=False, n_jobs=2)
+    got = m.rows.groupby("doc_id").agg(n_paragraphs=("seg_no", "size"), n_tokens=("n_tokens", "sum"))
+    shipped = pd.read_csv(REPO / "corpus" / "ungdc" / "speeches.csv").set_index("doc_id")
+    shipped = shipped.loc[shipped["session"].isin(sessions), ["n_paragraphs", "n_tokens"]]
+    assert got.to_dict("index") == shipped.to_dict("index")
+    row_of = {(d, s): i for i, (d, s) in enumerate(zip(m.rows["doc_id"], m.rows["seg_no"], strict=True))}
+    checked = 0
+    for feat in read_features(REPO / "corpus" / "ungdc" / "cyber_paragraphs.jsonl.gz"):
+        i = row_of.get((feat.doc_id, feat.seg_no))
+        if i is None:
+            continue
+        row = m.counts[i]
+        assert {m.vocab[j]: int(v) for j, v in zip(row.indices, row.data, strict=True)} == feat.counts.unigrams
+        checked += 1
+    assert checked > 400
