@@ -44,8 +44,9 @@ from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.corpus.schema import GROUP_ORDER
 from initiative_lib.methods.baselines import length_matched_baseline
 from initiative_lib.methods.keyness import keyness
-from initiative_lib.methods.preprocess import load_stopwords
-from initiative_lib.study.specification import INITIATIVE
+from initiative_lib.methods.preprocess import PreprocessConfig, load_stopwords, preprocess
+from initiative_lib.methods.scaling import WordfishResult, wordfish
+from initiative_lib.study.specification import INITIATIVE, PREPROCESS
 
 #: strategies dated before this year form the first strategy unit, the others the second
 STRATEGY_SPLIT_YEAR = 2015
@@ -597,3 +598,82 @@ def similarity_baseline(
     return length_matched_baseline(
         content, target, cosines, by=by, n_windows=n_windows, random_state=random_state, with_source=True
     ).summary
+
+
+#: Wordfish's terms on the units: the topic model's stopwords (English, drafting and place names), used by 3+ units
+SCALING_CONFIG = PreprocessConfig(stopwords=PREPROCESS.stopwords, min_df=3)
+
+
+def scale_units(
+    content: DocumentTermMatrix,
+    units: pd.Series | Sequence[object],
+    *,
+    direction: tuple[str, str],
+    config: PreprocessConfig = SCALING_CONFIG,
+    n_boot: int = 200,
+    random_state: int | np.random.Generator | None = None,
+) -> WordfishResult:
+    """Wordfish on comparison units, with a bootstrap over each unit's segments.
+
+    The terms are chosen on the pooled units (:func:`pool_units`) with
+    ``config``: by default the stopwords of the headline topic model
+    (English, drafting vocabulary and place names, so that a strategy's own
+    country name cannot drive the scale) and terms used by at least three
+    units. The model is then fitted to the segments labelled by their unit
+    (a unit is one "document" of :func:`~initiative_lib.methods.wordfish`), so
+    that ``bootstrap="segments"`` resamples each unit's segments: the
+    intervals carry the sampling of passages, not only Poisson noise (a
+    one-segment unit gets no variation of its own).
+
+    Parameters
+    ----------
+    content : DocumentTermMatrix
+        Segment counts (unigrams; e.g. :func:`content_columns`).
+    units : Series or sequence
+        Unit of each row (:func:`comparison_units`).
+    direction : (str, str)
+        Two unit labels; the first gets the lower position.
+    config : PreprocessConfig
+        Term selection on the pooled units.
+    n_boot : int
+        Bootstrap replicates (0: analytic standard errors only, too small).
+    random_state : int or Generator, optional
+
+    Returns
+    -------
+    WordfishResult
+        ``documents`` has one row per unit (``doc_id`` is the unit label).
+
+    Examples
+    --------
+    >>> from initiative_lib.corpus.matrix import from_counts
+    >>> rows = pd.DataFrame({"doc_id": list("aabbcc"), "seg_no": [1, 2] * 3, "n_tokens": 40, "group": "g"})
+    >>> counts = [{"net": 9, "law": 1, "rule": 2}, {"net": 8, "law": 2, "rule": 1},
+    ...           {"net": 5, "law": 5, "rule": 3}, {"net": 4, "law": 6, "rule": 2},
+    ...           {"net": 1, "law": 9, "rule": 2}, {"net": 2, "law": 8, "rule": 3}]
+    >>> seg = from_counts(counts, rows)
+    >>> fit = scale_units(seg, ["A", "A", "B", "B", "C", "C"], direction=("A", "C"),
+    ...                   config=PreprocessConfig(stopwords=None, min_df=1), n_boot=20, random_state=0)
+    >>> fit.documents["doc_id"].tolist(), bool(fit.documents["theta"].is_monotonic_increasing)
+    (['A', 'B', 'C'], True)
+    >>> bool((fit.documents["ci_low"] <= fit.documents["theta"]).all())
+    True
+    """
+    labels = np.asarray(units, dtype=object)
+    if labels.shape != (content.shape[0],):
+        msg = f"units must give one unit per row of content ({content.shape[0]}); got {labels.shape}"
+        raise ValueError(msg)
+    n_boot = check_int(n_boot, "n_boot", minimum=0)
+    pooled = pool_units(content, units)
+    terms = preprocess(pooled, config)
+    seg = content.select_terms(content.vocab.isin(terms.vocab))
+    rows = seg.rows.copy()
+    rows["doc_id"] = [str(u) for u in labels]
+    labelled = DocumentTermMatrix(counts=seg.counts, rows=rows, vocab=seg.vocab, level=seg.level)
+    return wordfish(
+        labelled,
+        direction=direction,
+        n_boot=n_boot,
+        bootstrap="segments" if n_boot else "parametric",
+        random_state=random_state,
+    )
