@@ -106,3 +106,34 @@ def findings_table(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
         msg = f"findings must be unique; repeated: {sorted(set(table['finding'][table['finding'].duplicated()]))}"
         raise ValueError(msg)
     return table.set_index("finding")
+
+
+#: a topic is stable when its median matched similarity across seeds is at least this ...
+STABLE_MEDIAN = 0.7
+#: ... and it recurs (similarity >= the table's threshold) in at least this share of the other runs
+STABLE_RECURRENCE = 0.8
+
+
+def mark_stable(
+    stability: pd.DataFrame, *, min_median: float = STABLE_MEDIAN, min_recurrence: float = STABLE_RECURRENCE
+) -> pd.DataFrame:
+    """Add a ``stable`` column to a seed-stability table: the topics that may carry a claim.
+
+    The rule of notebook 07: median matched similarity at least ``min_median``
+    and recurrence at least ``min_recurrence``
+    (:func:`~initiative_lib.topics.stability.seed_stability` gives both). The
+    threshold is a convention; state it beside any claim.
+
+    Examples
+    --------
+    >>> st = pd.DataFrame({"topic": [0, 1, 2], "median_similarity": [0.9, 0.75, 0.95], "recurrence": [1.0, 0.7, 0.8]})
+    >>> mark_stable(st)["stable"].tolist()
+    [True, False, True]
+    """
+    missing = {"median_similarity", "recurrence"} - set(stability.columns)
+    if missing:
+        msg = f"stability needs columns median_similarity and recurrence (seed_stability); missing {sorted(missing)}"
+        raise ValueError(msg)
+    out = stability.copy()
+    out["stable"] = (out["median_similarity"] >= min_median) & (out["recurrence"] >= min_recurrence)
+    return out

@@ -42,3 +42,17 @@ def test_findings_errors():
         findings_table([finding("a", 1), finding("a", 2)])
     with pytest.raises(ValueError, match="keys"):
         findings_table([{"finding": "a"}])
+
+
+def test_mark_stable_uses_both_thresholds():
+    import pandas as pd
+
+    from initiative_lib.study.findings import mark_stable
+
+    st = pd.DataFrame(
+        {"topic": [0, 1, 2, 3], "median_similarity": [0.7, 0.69, 0.9, 0.9], "recurrence": [0.8, 1, 0.79, 1]}
+    )
+    assert mark_stable(st)["stable"].tolist() == [True, False, False, True]
+    assert mark_stable(st, min_median=0.95)["stable"].tolist() == [False] * 4
+    with pytest.raises(ValueError, match="recurrence"):
+        mark_stable(st.drop(columns="recurrence"))
