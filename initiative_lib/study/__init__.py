@@ -11,6 +11,7 @@ from initiative_lib.study.external import (
     group_contrast,
     load_external_groups,
 )
+from initiative_lib.study.findings import finding, findings_table, mark_stable
 from initiative_lib.study.framing import (
     axis_positions,
     check_axes,
@@ -70,6 +71,8 @@ __all__ = [
     "drop_verbatim_repeats",
     "entry_influence",
     "external_validation",
+    "finding",
+    "findings_table",
     "framing_axes",
     "framing_comparison",
     "framing_profiles",
@@ -80,6 +83,7 @@ __all__ = [
     "keyness_against_groups",
     "load_external_groups",
     "load_parts_lexicon",
+    "mark_stable",
     "paragraph_matrix",
     "parts_matches",
     "pool_units",
