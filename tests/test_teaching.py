@@ -103,11 +103,10 @@ def _solution_numbers(nb: nbformat.NotebookNode) -> list[int]:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_a_notebook_with_solutions_has_one_per_exercise(path):
+def test_every_notebook_has_one_solution_per_exercise(path):
     nb = nbformat.read(path, as_version=4)
     solutions = [c for c in nb.cells if SOLUTION_TAG in cell_tags(c)]
-    if not solutions:
-        pytest.skip("no solutions in this notebook yet")
+    assert solutions, f"{path.name}: no cell tagged {SOLUTION_TAG!r}"
     exercises = _exercise_numbers(nb)
     assert exercises == list(range(1, len(exercises) + 1)), "exercises are numbered 1..n"
     assert len(exercises) >= 3

@@ -29,6 +29,8 @@ from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.text.tokens import count_segment, tokenize
 
 KWIC_COLUMNS = ["doc_id", "position", "left", "keyword", "right"]
+#: default shortest segment :func:`align_passages` ranks (about the corpus' median segment)
+MIN_SEGMENT_TOKENS = 50
 ALIGN_COLUMNS = ["paragraph", "group", "rank", "doc_id", "seg_no", "score", "n_tokens", "shared_terms"]
 
 
@@ -179,6 +181,7 @@ def align_passages(
     top_n: int = 3,
     weighting: Literal["tfidf", "count"] = "tfidf",
     n_shared: int = 5,
+    min_tokens: int = MIN_SEGMENT_TOKENS,
 ) -> pd.DataFrame:
     """For each query paragraph, the most similar segments of each comparison group.
 
@@ -187,6 +190,19 @@ def align_passages(
     vocabulary; words the matrix lacks cannot match and are dropped (filter
     ``dtm_segments`` with ``select_terms`` first to leave out stopwords).
     Similarity is the cosine of the weighted count vectors.
+
+    Cosine is normalised by the length of each vector, so a very short
+    segment (a title page, a heading, a table of contents) that shares two
+    or three of the paragraph's rare words gets a high score from a handful
+    of counts: its vector is short, and those words are most of it. Such a
+    segment is a match of vocabulary, not of passage. Segments with fewer
+    than ``min_tokens`` tokens are therefore not candidates. The default, 50
+    tokens, is about the median segment of the shipped corpus (48) and the
+    length of the initiative's shortest segment (46): a candidate must be
+    about as long as an ordinary paragraph. Blocks of under 30 tokens are
+    already joined to the next block when the corpus is segmented, so the
+    segments this leaves out are mostly a heading or title page with a short
+    block. Set ``min_tokens=0`` to rank every segment.
 
     Parameters
     ----------
@@ -206,6 +222,9 @@ def align_passages(
         segment uses weigh little. ``"count"``: raw counts.
     n_shared : int
         Number of shared terms listed, those contributing most to the score.
+    min_tokens : int
+        Segments with fewer tokens (``n_tokens`` of ``dtm_segments.rows``)
+        are left out (see above; default :data:`MIN_SEGMENT_TOKENS`).
 
     Returns
     -------
@@ -223,17 +242,20 @@ def align_passages(
     >>> rows = pd.DataFrame({"doc_id": ["s", "s", "d"], "seg_no": [1, 2, 1], "n_tokens": [3, 3, 3],
     ...                      "group": ["strategy", "strategy", "declaration"]})
     >>> m = from_counts([{"cyber": 2, "crime": 1}, {"human": 1, "rights": 2}, {"rights": 1, "trade": 2}], rows)
-    >>> out = align_passages(["Human rights online."], m, top_n=1, weighting="count")
+    >>> out = align_passages(["Human rights online."], m, top_n=1, weighting="count", min_tokens=0)
     >>> out[["paragraph", "group", "doc_id", "seg_no", "score", "shared_terms"]].round(3)
        paragraph        group doc_id  seg_no  score   shared_terms
     0          1  declaration      d       1  0.316         rights
     1          1     strategy      s       2  0.949  rights; human
+    >>> align_passages(["Human rights online."], m, weighting="count").empty  # every segment under 50 tokens
+    True
     """
     if weighting not in ("tfidf", "count"):
         msg = f"weighting must be 'tfidf' or 'count'; got {weighting!r}"
         raise ValueError(msg)
     top_n = check_int(top_n, "top_n", minimum=1)
     n_shared = check_int(n_shared, "n_shared", minimum=0)
+    min_tokens = check_int(min_tokens, "min_tokens", minimum=0)
     rows = dtm_segments.rows
     if dtm_segments.level != "segment" or "seg_no" not in rows.columns:
         msg = f"dtm_segments must be a segment-level matrix with a 'seg_no' column; got level {dtm_segments.level!r}"
@@ -253,6 +275,7 @@ def align_passages(
     x = _l2_rows(x)
     q = _l2_rows(q)
     scores = (q @ x.T).toarray()
+    long_enough = rows["n_tokens"].to_numpy() >= min_tokens
     groups = rows[by].astype(object).to_numpy()
     doc_ids = rows["doc_id"].to_numpy(dtype=object)
     seg_nos = rows["seg_no"].to_numpy()
@@ -265,7 +288,7 @@ def align_passages(
     for i, (key, _) in enumerate(items):
         qi = q.getrow(i)
         for group in group_labels:
-            idx = np.flatnonzero((groups == group) & (scores[i] > 0))
+            idx = np.flatnonzero((groups == group) & (scores[i] > 0) & long_enough)
             if idx.size == 0:
                 continue
             order = idx[np.lexsort((tie_rank[idx], -scores[i, idx]))][:top_n]

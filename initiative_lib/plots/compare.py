@@ -60,7 +60,10 @@ def plot_similarity_heatmap(
     linkage : ndarray, optional
         Linkage matrix of :func:`~initiative_lib.methods.similarity.cluster` for the
         same labels, in ``sim_df`` order: rows and columns are put in leaf
-        order and the dendrogram is drawn above the map.
+        order and the dendrogram is drawn above the map. The merges are
+        written to the figure's data (``part == "merge"``) with their heights
+        rounded as the CSV stores them, and the dendrogram is drawn from
+        those rounded heights, so the image follows from the CSV alone.
     ax : Axes, optional
         Axes for the map; the dendrogram gets a new axes above it.
     vmin, vmax : float or None
@@ -71,7 +74,13 @@ def plot_similarity_heatmap(
     Returns
     -------
     Figure
-        With the plotted cells attached as ``row``, ``column``, ``value``.
+        With the plotted numbers attached as ``part``, ``row``, ``column``,
+        ``value``: one ``"cell"`` row per cell of the map (in the order drawn),
+        then, with a linkage, one ``"merge"`` row per merge of the dendrogram,
+        in merge order: ``row`` and ``column`` are the ids of the two merged
+        clusters as scipy numbers them (``0`` to ``n - 1`` are the labels in
+        ``sim_df`` order, ``n + i`` the cluster formed by merge ``i``) and
+        ``value`` the merge height.
 
     Examples
     --------
@@ -89,11 +98,24 @@ def plot_similarity_heatmap(
         msg = f"sim_df must be a non-empty square table with identical index and columns; got shape {sim_df.shape}"
         raise ValueError(msg)
     order = np.arange(len(sim_df))
+    merges = None
     if linkage is not None:
         z = np.asarray(linkage, dtype=float)
         if z.ndim != 2 or z.shape != (len(sim_df) - 1, 4):
             msg = f"linkage must have shape ({len(sim_df) - 1}, 4) for {len(sim_df)} labels; got {z.shape}"
             raise ValueError(msg)
+        # the merges as the CSV stores them: integer ids, heights rounded; the dendrogram is drawn from these
+        merges = as_written(
+            pd.DataFrame(
+                {
+                    "part": "merge",
+                    "row": [str(int(v)) for v in z[:, 0]],
+                    "column": [str(int(v)) for v in z[:, 1]],
+                    "value": z[:, 2],
+                }
+            )
+        )
+        z = np.column_stack([z[:, 0], z[:, 1], merges["value"].to_numpy(dtype=float), z[:, 3]])
         order = hierarchy.leaves_list(z)
     data = as_written(sim_df.iloc[order, order])
     n = len(data)
@@ -128,11 +150,14 @@ def plot_similarity_heatmap(
             dax.set_xlim(0, 10 * n)
     tidy = pd.DataFrame(
         {
+            "part": "cell",
             "row": np.repeat(data.index.to_numpy(dtype=object), n),
             "column": np.tile(data.columns.to_numpy(dtype=object), n),
             "value": data.to_numpy(dtype=float).ravel(),
         }
     )
+    if merges is not None:
+        tidy = pd.concat([tidy, merges], ignore_index=True)
     attach_data(fig, tidy)
     return fig
 

@@ -12,7 +12,7 @@ from initiative_lib.report.figures import plot_reference_ranges
 from initiative_lib.report.html import render_html
 from initiative_lib.report.language import check_language, english_share
 from initiative_lib.report.model_cache import cached_headline_model, matrix_fingerprint, model_key
-from initiative_lib.report.tables import ReportTables, framing_baseline, report_tables, similarity_baseline
+from initiative_lib.report.tables import ReportTables, framing_baseline, report_tables
 
 __all__ = [
     "ReportTables",
@@ -27,5 +27,4 @@ __all__ = [
     "read_document",
     "render_html",
     "report_tables",
-    "similarity_baseline",
 ]

@@ -41,7 +41,13 @@ from initiative_lib.methods.similarity import js_distance, tfidf_similarity
 from initiative_lib.report.model_cache import cached_headline_model
 from initiative_lib.study.specification import analysis_data
 from initiative_lib.study.target import g2_threshold, target_keyness, target_phrases, top_content_terms
-from initiative_lib.study.units import content_columns, document_segments, keyness_against_groups, pool_units
+from initiative_lib.study.units import (
+    content_columns,
+    document_segments,
+    keyness_against_groups,
+    pool_units,
+    similarity_baseline,
+)
 from initiative_lib.topics.prevalence import topic_mix_table
 
 #: the label of the report's document in group-level tables and figures
@@ -99,21 +105,6 @@ def _relabel(rows: pd.DataFrame, is_target: np.ndarray) -> pd.DataFrame:
     return rows
 
 
-def _tfidf_unit(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear TF-IDF rows of unit length, as ``tfidf_similarity`` weights them."""
-    x = sp.csr_matrix(counts, dtype=np.float64, copy=True)
-    x.data = np.where(x.data > 0, 1.0 + np.log(np.where(x.data > 0, x.data, 1.0)), 0.0)
-    x = x.multiply(idf[None, :]).tocsr()
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    return (sp.diags(np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)) @ x).tocsr()
-
-
-def _idf(counts: sp.csr_matrix) -> np.ndarray:
-    n = counts.shape[0]
-    df = np.bincount(sp.csr_matrix(counts).indices, minlength=counts.shape[1])
-    return np.log((1.0 + n) / (1.0 + df)) + 1.0
-
-
 def _window_summary(b: pd.Series | None) -> dict[str, float | int]:
     """The columns a report shows of one row of a ``length_matched_baseline`` summary."""
     if b is None or not int(b["n_windows"]):
@@ -166,53 +157,6 @@ def framing_baseline(
 
     return length_matched_baseline(
         m, target, framing_rates, by="group", n_windows=n_windows, window="segments", random_state=random_state
-    ).summary
-
-
-def similarity_baseline(
-    content: DocumentTermMatrix,
-    pooled: DocumentTermMatrix,
-    target: str,
-    *,
-    n_windows: int = N_WINDOWS,
-    random_state: int | np.random.Generator | None = None,
-) -> pd.DataFrame:
-    """Cosine of length-matched windows of each group with their group, their own document left out.
-
-    The statistic is the cosine of sublinear TF-IDF vectors, weighted as
-    :func:`~initiative_lib.methods.tfidf_similarity` weights ``pooled`` (the idf
-    of the pooled groups and the target), between a window and each pooled
-    group; a window's own document is subtracted from its own group first.
-    Windows are exact-length token windows of content words
-    (:func:`~initiative_lib.methods.baselines.length_matched_baseline`, ``window="tokens"``).
-
-    Returns
-    -------
-    DataFrame
-        The baseline's ``summary``; the rows with ``statistic == comparator``
-        compare each group's windows with that group.
-    """
-    idf = _idf(pooled.counts)
-    groups = [str(u) for u in pooled.rows["unit"] if u != TARGET_LABEL]
-    row_of = {str(u): i for i, u in enumerate(pooled.rows["unit"])}
-    pooled_x = pooled.counts.tocsr().astype(np.float64)
-    unit = {g: _tfidf_unit(pooled_x[row_of[g]], idf) for g in groups}
-    docs = content.to_documents()
-    doc_row = {d: i for i, d in enumerate(docs.rows["doc_id"].astype(str))}
-    group_of = dict(zip(docs.rows["doc_id"].astype(str), docs.rows["group"].astype(str), strict=True))
-
-    def cosines(c: np.ndarray, doc_id: str) -> dict[str, float]:
-        x = _tfidf_unit(sp.csr_matrix(np.asarray(c, dtype=np.float64)[None, :]), idf)
-        out = {}
-        for g in groups:
-            ref = unit[g]
-            if group_of.get(doc_id) == g:
-                ref = _tfidf_unit(pooled_x[row_of[g]] - docs.counts[doc_row[doc_id]], idf)
-            out[g] = float(x.multiply(ref).sum())
-        return out
-
-    return length_matched_baseline(
-        content, target, cosines, by="group", n_windows=n_windows, random_state=random_state, with_source=True
     ).summary
 
 

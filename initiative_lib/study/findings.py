@@ -305,3 +305,93 @@ def robustness_findings(
         },
     ]
     return findings_table(rows, digits=digits)
+
+
+def _fmt(value: object, digits: int) -> str:
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, Integral):
+        return f"{int(value):,}"
+    if isinstance(value, Real):
+        return "nan" if np.isnan(float(value)) else f"{float(value):,.{digits}f}"
+    return str(value)
+
+
+def finding(
+    name: str,
+    value: object,
+    *,
+    interval: tuple[float, float] | None = None,
+    test: str = "",
+    status: str = "descriptive",
+    digits: int = 2,
+) -> dict[str, str]:
+    """One row for :func:`findings_table`, its numbers formatted here (thousands separators, ``digits`` decimals).
+
+    Parameters
+    ----------
+    name : str
+        What is found, in a few words.
+    value : number or str
+        The value the prose quotes.
+    interval : (low, high), optional
+        Its interval, written ``[low, high]``.
+    test : str
+        The test, reference distribution or source behind it.
+    status : str
+        One of :data:`STATUSES`.
+    digits : int
+        Decimals of float values and interval ends.
+
+    Examples
+    --------
+    >>> row = finding("cooperation rate", 26.9709, interval=(14.36, 46.12), test="Garwood 95%", status="robust")
+    >>> row["value"], row["interval"], row["status"]
+    ('26.97', '[14.36, 46.12]', 'robust')
+    >>> findings_table([row, finding("tokens", 1482)])["value"].tolist()
+    ['26.97', '1,482']
+    """
+    if not isinstance(name, str) or not name:
+        msg = f"name must be a non-empty string; got {name!r}"
+        raise TypeError(msg)
+    if status not in STATUSES:
+        msg = f"status must be one of {list(STATUSES)}; got {status!r}"
+        raise ValueError(msg)
+    if interval is None:
+        shown = ""
+    else:
+        if len(interval) != 2:
+            msg = f"interval must be a pair (low, high); got {interval!r}"
+            raise ValueError(msg)
+        shown = f"[{_fmt(float(interval[0]), digits)}, {_fmt(float(interval[1]), digits)}]"
+    return {"finding": name, "value": _fmt(value, digits), "interval": shown, "test": str(test), "status": status}
+
+
+#: a topic is stable when its median matched similarity across seeds is at least this ...
+STABLE_MEDIAN = 0.7
+#: ... and it recurs (similarity >= the table's threshold) in at least this share of the other runs
+STABLE_RECURRENCE = 0.8
+
+
+def mark_stable(
+    stability: pd.DataFrame, *, min_median: float = STABLE_MEDIAN, min_recurrence: float = STABLE_RECURRENCE
+) -> pd.DataFrame:
+    """Add a ``stable`` column to a seed-stability table: the topics that may carry a claim.
+
+    Median matched similarity at least ``min_median`` and recurrence at least
+    ``min_recurrence`` (:func:`~initiative_lib.topics.stability.seed_stability`
+    gives both). The threshold is a convention; state it beside any claim.
+
+    Examples
+    --------
+    >>> st = pd.DataFrame({"topic": [0, 1, 2], "median_similarity": [0.9, 0.75, 0.95], "recurrence": [1.0, 0.7, 0.8]})
+    >>> mark_stable(st)["stable"].tolist()
+    [True, False, True]
+    """
+    missing = {"median_similarity", "recurrence"} - set(stability.columns)
+    if missing:
+        msg = f"stability needs columns median_similarity and recurrence (seed_stability); missing {sorted(missing)}"
+        raise ValueError(msg)
+    out = stability.copy()
+    out["stable"] = (out["median_similarity"] >= min_median) & (out["recurrence"] >= min_recurrence)
+    return out

@@ -32,7 +32,7 @@ target (the initiative) with each group in turn.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -42,9 +42,11 @@ from initiative_lib.checks import check_int
 from initiative_lib.corpus.load import open_corpus, text_segments
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.corpus.schema import GROUP_ORDER
+from initiative_lib.methods.baselines import length_matched_baseline
 from initiative_lib.methods.keyness import keyness
-from initiative_lib.methods.preprocess import load_stopwords
-from initiative_lib.study.specification import INITIATIVE
+from initiative_lib.methods.preprocess import PreprocessConfig, load_stopwords, preprocess
+from initiative_lib.methods.scaling import WordfishResult, wordfish
+from initiative_lib.study.specification import INITIATIVE, PREPROCESS
 
 #: strategies dated before this year form the first strategy unit, the others the second
 STRATEGY_SPLIT_YEAR = 2015
@@ -477,3 +479,201 @@ def keyness_against_groups(
         k = k[(k["g2"] <= 0) | (k["target_count"] >= min_target)]
         blocks.append(k.assign(reference=ref)[KEYNESS_COLUMNS])
     return pd.concat(blocks, ignore_index=True)
+
+
+def _idf(counts: sp.csr_matrix) -> np.ndarray:
+    """Smoothed idf of the rows of ``counts``, as :func:`~initiative_lib.methods.tfidf_similarity` weights them."""
+    n = counts.shape[0]
+    df = np.bincount(sp.csr_matrix(counts).indices, minlength=counts.shape[1])
+    return np.log((1.0 + n) / (1.0 + df)) + 1.0
+
+
+def _tfidf_unit(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF-IDF rows of unit length, as :func:`~initiative_lib.methods.tfidf_similarity` weights them."""
+    x = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    x.data = np.where(x.data > 0, 1.0 + np.log(np.where(x.data > 0, x.data, 1.0)), 0.0)
+    x = x.multiply(idf[None, :]).tocsr()
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    return (sp.diags(np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)) @ x).tocsr()
+
+
+def similarity_baseline(
+    content: DocumentTermMatrix,
+    pooled: DocumentTermMatrix,
+    target: str,
+    *,
+    by: str = "group",
+    unit_of: Mapping[str, object] | pd.Series | None = None,
+    n_windows: int = 200,
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Cosine of length-matched windows of each comparator with every pooled unit, their own document left out.
+
+    A short text has low cosine similarity to everything, so "the target is
+    closest to unit X" may say more about length than content. This asks how
+    close texts *of the target's length* come to each unit: windows of the
+    target's length are drawn from the documents of each comparator (each
+    value of ``by``), and each window's cosine with each pooled unit is
+    computed exactly as the target's is. The statistic is the cosine of
+    sublinear TF-IDF vectors, weighted as
+    :func:`~initiative_lib.methods.tfidf_similarity` weights ``pooled`` (the
+    idf of ``pooled``'s rows); a window's own document is subtracted from its
+    own unit first (a unit of that one document then has nothing left, and
+    the cosine is NaN, left out of the reference distribution). Windows are
+    exact-length token windows
+    (:func:`~initiative_lib.methods.baselines.length_matched_baseline`,
+    ``window="tokens"``).
+
+    Parameters
+    ----------
+    content : DocumentTermMatrix
+        Segment counts (the vocabulary of ``pooled``) with ``doc_id``, ``seg_no``
+        and ``by`` columns, the target's rows included.
+    pooled : DocumentTermMatrix
+        One row per unit (:func:`pool_units`), with a ``unit`` column; the
+        target's own unit (``unit_of[target]``) is not a statistic.
+    target : str
+        The target's ``doc_id``.
+    by : str
+        Column of ``content.rows`` whose values are the comparators windows are drawn from.
+    unit_of : mapping or Series, optional
+        ``doc_id -> unit`` of ``pooled``; default: the ``by`` column (units are
+        then the comparators, as in a report).
+    n_windows : int
+        Windows per comparator.
+    random_state : int or Generator, optional
+
+    Returns
+    -------
+    DataFrame
+        The baseline's ``summary``: one row per comparator and unit
+        (``statistic``), with the target's ``value``, its ``percentile`` among
+        the windows, and the windows' quantiles.
+
+    Examples
+    --------
+    >>> from initiative_lib.corpus.matrix import from_counts
+    >>> rows = pd.DataFrame({"doc_id": ["t", "a", "a", "b", "b"], "seg_no": [1, 1, 2, 1, 2],
+    ...                      "n_tokens": 4, "group": ["t", "g", "g", "g", "g"]})
+    >>> seg = from_counts([{"x": 2, "y": 2}, {"x": 3, "z": 1}, {"y": 1, "z": 3}, {"x": 2, "y": 2},
+    ...                    {"z": 4}], rows)
+    >>> units = pd.Series({"t": "t", "a": "A", "b": "B"})
+    >>> pooled = pool_units(seg, seg.rows["doc_id"].map(units))
+    >>> out = similarity_baseline(seg, pooled, "t", unit_of=units, n_windows=20, random_state=0)
+    >>> out[["comparator", "statistic", "n_windows"]].to_numpy().tolist()  # a window of a has no A left
+    [['g', 'A', 14], ['g', 'B', 6]]
+    """
+    idf = _idf(pooled.counts)
+    docs = content.to_documents()
+    doc_ids = docs.rows["doc_id"].astype(str)
+    if unit_of is None:
+        unit_map = dict(zip(doc_ids, docs.rows[by].astype(str), strict=True))
+    else:
+        unit_map = {str(k): str(v) for k, v in dict(unit_of).items()}
+    if target not in unit_map:
+        msg = f"target {target!r} has no unit in unit_of"
+        raise ValueError(msg)
+    units_present = [str(u) for u in pooled.rows["unit"]]
+    target_unit = unit_map[target]
+    names = [u for u in units_present if u != target_unit]
+    row_of = {u: i for i, u in enumerate(units_present)}
+    pooled_x = pooled.counts.tocsr().astype(np.float64)
+    unit_vec = {u: _tfidf_unit(pooled_x[row_of[u]], idf) for u in names}
+    doc_row = {d: i for i, d in enumerate(doc_ids)}
+
+    def cosines(c: np.ndarray, doc_id: str) -> dict[str, float]:
+        x = _tfidf_unit(sp.csr_matrix(np.asarray(c, dtype=np.float64)[None, :]), idf)
+        out = {}
+        for u in names:
+            ref = unit_vec[u]
+            if unit_map.get(doc_id) == u:
+                rest = pooled_x[row_of[u]] - docs.counts[doc_row[doc_id]]
+                if not rest.count_nonzero():
+                    out[u] = np.nan
+                    continue
+                ref = _tfidf_unit(rest, idf)
+            out[u] = float(x.multiply(ref).sum())
+        return out
+
+    return length_matched_baseline(
+        content, target, cosines, by=by, n_windows=n_windows, random_state=random_state, with_source=True
+    ).summary
+
+
+#: Wordfish's terms on the units: the topic model's stopwords (English, drafting and place names), used by 3+ units
+SCALING_CONFIG = PreprocessConfig(stopwords=PREPROCESS.stopwords, min_df=3)
+
+
+def scale_units(
+    content: DocumentTermMatrix,
+    units: pd.Series | Sequence[object],
+    *,
+    direction: tuple[str, str],
+    config: PreprocessConfig = SCALING_CONFIG,
+    n_boot: int = 200,
+    random_state: int | np.random.Generator | None = None,
+) -> WordfishResult:
+    """Wordfish on comparison units, with a bootstrap over each unit's segments.
+
+    The terms are chosen on the pooled units (:func:`pool_units`) with
+    ``config``: by default the stopwords of the headline topic model
+    (English, drafting vocabulary and place names, so that a strategy's own
+    country name cannot drive the scale) and terms used by at least three
+    units. The model is then fitted to the segments labelled by their unit
+    (a unit is one "document" of :func:`~initiative_lib.methods.wordfish`), so
+    that ``bootstrap="segments"`` resamples each unit's segments: the
+    intervals carry the sampling of passages, not only Poisson noise (a
+    one-segment unit gets no variation of its own).
+
+    Parameters
+    ----------
+    content : DocumentTermMatrix
+        Segment counts (unigrams; e.g. :func:`content_columns`).
+    units : Series or sequence
+        Unit of each row (:func:`comparison_units`).
+    direction : (str, str)
+        Two unit labels; the first gets the lower position.
+    config : PreprocessConfig
+        Term selection on the pooled units.
+    n_boot : int
+        Bootstrap replicates (0: analytic standard errors only, too small).
+    random_state : int or Generator, optional
+
+    Returns
+    -------
+    WordfishResult
+        ``documents`` has one row per unit (``doc_id`` is the unit label).
+
+    Examples
+    --------
+    >>> from initiative_lib.corpus.matrix import from_counts
+    >>> rows = pd.DataFrame({"doc_id": list("aabbcc"), "seg_no": [1, 2] * 3, "n_tokens": 40, "group": "g"})
+    >>> counts = [{"net": 9, "law": 1, "rule": 2}, {"net": 8, "law": 2, "rule": 1},
+    ...           {"net": 5, "law": 5, "rule": 3}, {"net": 4, "law": 6, "rule": 2},
+    ...           {"net": 1, "law": 9, "rule": 2}, {"net": 2, "law": 8, "rule": 3}]
+    >>> seg = from_counts(counts, rows)
+    >>> fit = scale_units(seg, ["A", "A", "B", "B", "C", "C"], direction=("A", "C"),
+    ...                   config=PreprocessConfig(stopwords=None, min_df=1), n_boot=20, random_state=0)
+    >>> fit.documents["doc_id"].tolist(), bool(fit.documents["theta"].is_monotonic_increasing)
+    (['A', 'B', 'C'], True)
+    >>> bool((fit.documents["ci_low"] <= fit.documents["theta"]).all())
+    True
+    """
+    labels = np.asarray(units, dtype=object)
+    if labels.shape != (content.shape[0],):
+        msg = f"units must give one unit per row of content ({content.shape[0]}); got {labels.shape}"
+        raise ValueError(msg)
+    n_boot = check_int(n_boot, "n_boot", minimum=0)
+    pooled = pool_units(content, units)
+    terms = preprocess(pooled, config)
+    seg = content.select_terms(content.vocab.isin(terms.vocab))
+    rows = seg.rows.copy()
+    rows["doc_id"] = [str(u) for u in labels]
+    labelled = DocumentTermMatrix(counts=seg.counts, rows=rows, vocab=seg.vocab, level=seg.level)
+    return wordfish(
+        labelled,
+        direction=direction,
+        n_boot=n_boot,
+        bootstrap="segments" if n_boot else "parametric",
+        random_state=random_state,
+    )

@@ -102,7 +102,7 @@ QUERIES = [
 
 
 def test_align_finds_the_obvious_segments(seg_dtm):
-    out = align_passages(QUERIES, seg_dtm, top_n=2)
+    out = align_passages(QUERIES, seg_dtm, top_n=2, min_tokens=0)
     assert list(out.columns) == ["paragraph", "group", "rank", "doc_id", "seg_no", "score", "n_tokens", "shared_terms"]
     top = out[out["rank"] == 1].set_index(["paragraph", "group"])
     strategy = out[(out["paragraph"] == 1) & (out["group"] == "strategy")]
@@ -117,7 +117,7 @@ def test_align_finds_the_obvious_segments(seg_dtm):
 
 
 def test_align_count_weighting_is_plain_cosine(seg_dtm):
-    out = align_passages(QUERIES[:1], seg_dtm, top_n=10, weighting="count")
+    out = align_passages(QUERIES[:1], seg_dtm, top_n=10, weighting="count", min_tokens=0)
     q = query_counts(QUERIES[:1], seg_dtm.vocab).toarray()[0].astype(float)
     x = seg_dtm.counts.toarray().astype(float)
     cos = x @ q / (np.linalg.norm(x, axis=1) * np.linalg.norm(q))
@@ -127,7 +127,7 @@ def test_align_count_weighting_is_plain_cosine(seg_dtm):
 
 
 def test_align_identical_paragraph_scores_one(seg_dtm):
-    out = align_passages([SEGMENTS[3][3]], seg_dtm, top_n=1)
+    out = align_passages([SEGMENTS[3][3]], seg_dtm, top_n=1, min_tokens=0)
     top = out[out["group"] == "declaration"].iloc[0]
     assert (top["doc_id"], top["seg_no"]) == ("d1", 1)
     assert top["score"] == pytest.approx(1.0)
@@ -135,7 +135,7 @@ def test_align_identical_paragraph_scores_one(seg_dtm):
 
 def test_align_series_keys_and_zero_scores(seg_dtm):
     queries = pd.Series({"p7": "Nothing in common whatsoever.", "p8": "Privacy."})
-    out = align_passages(queries, seg_dtm)
+    out = align_passages(queries, seg_dtm, min_tokens=0)
     assert set(out["paragraph"]) == {"p8"}  # no segment shares a word with p7 ("in" is absent)
     assert set(out["group"]) == {"declaration"}
 
@@ -156,3 +156,40 @@ def test_align_errors(seg_dtm):
         align_passages(QUERIES, seg_dtm.to_documents())
     with pytest.raises(TypeError, match="not one string"):
         align_passages("one paragraph", seg_dtm)
+    with pytest.raises(ValueError, match="min_tokens must be an int >= 0"):
+        align_passages(QUERIES, seg_dtm, min_tokens=-1)
+
+
+def _length_dtm(lengths, counts):
+    rows = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(len(lengths))],
+            "seg_no": 1,
+            "n_tokens": lengths,
+            "group": "strategy",
+        }
+    )
+    return from_counts(counts, rows)
+
+
+def test_a_tiny_segment_no_longer_wins():
+    # a 33-token "title page" holding the paragraph's two words and little else, against a 120-token
+    # passage that shares the same two words among many others
+    title = {"cyberspace": 1, "community": 1, "strategy": 1}
+    passage = {"cyberspace": 3, "community": 2, "security": 9, "cooperation": 8, "network": 7, "law": 6}
+    m = _length_dtm([33, 120], [title, passage])
+    query = ["Community in cyberspace."]
+    before = align_passages(query, m, top_n=1, weighting="count", min_tokens=0)
+    assert before["doc_id"].tolist() == ["d0"]  # cosine 2/sqrt(2*3) = 0.816 for the title page
+    assert before["score"].item() == pytest.approx(2 / np.sqrt(6))
+    after = align_passages(query, m, top_n=1, weighting="count")  # default min_tokens=50
+    assert after["doc_id"].tolist() == ["d1"]
+    assert after["score"].item() == pytest.approx(5 / (np.sqrt(2) * np.sqrt(9 + 4 + 81 + 64 + 49 + 36)))
+    assert after["n_tokens"].item() == 120
+
+
+def test_min_tokens_is_inclusive_and_can_empty_a_group():
+    m = _length_dtm([49, 50], [{"privacy": 1}, {"privacy": 1, "law": 1}])
+    out = align_passages(["Privacy."], m, top_n=5, weighting="count")
+    assert out["doc_id"].tolist() == ["d1"]  # 50 tokens is long enough, 49 is not
+    assert align_passages(["Privacy."], m, weighting="count", min_tokens=51).empty

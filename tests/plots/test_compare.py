@@ -19,7 +19,7 @@ from initiative_lib.plots.compare import (
     plot_scaling,
     plot_similarity_heatmap,
 )
-from initiative_lib.plots.style import COLUMN_WIDTH, plotted_data, save_figure
+from initiative_lib.plots.style import COLUMN_WIDTH, figure_style, plotted_data, save_figure
 
 
 @pytest.fixture(autouse=True)
@@ -60,12 +60,51 @@ def test_heatmap_with_dendrogram(dtm, rc_snapshot):
     z, order = cluster(1 - sim)
     fig = plot_similarity_heatmap(sim, linkage=z)
     data = plotted_data(fig)
-    assert list(data.columns) == ["row", "column", "value"]
-    assert len(data) == 16
-    assert list(dict.fromkeys(data["row"])) == order  # leaf order
+    assert list(data.columns) == ["part", "row", "column", "value"]
+    cells = data[data["part"] == "cell"]
+    assert len(cells) == 16
+    assert list(dict.fromkeys(cells["row"])) == order  # leaf order
     assert len(fig.axes) == 3  # map, colour bar, dendrogram
-    value = data[(data["row"] == "b") & (data["column"] == "c")]["value"].item()
+    value = cells[(cells["row"] == "b") & (cells["column"] == "c")]["value"].item()
     assert value == pytest.approx(sim.loc["b", "c"])
+    # the merges, in merge order, with the heights the CSV stores
+    merges = data[data["part"] == "merge"]
+    assert merges["row"].tolist() == [str(int(v)) for v in z[:, 0]]
+    assert merges["column"].tolist() == [str(int(v)) for v in z[:, 1]]
+    assert merges["value"].to_numpy() == pytest.approx(z[:, 2], rel=1e-5)
+
+
+def _render_bytes(fig, folder):
+    paths = save_figure(fig, "dendrogram", directory=folder, show=False)
+    plt.close(fig)
+    return {kind: path.read_bytes() for kind, path in paths.items()}
+
+
+def test_dendrogram_does_not_change_below_the_csv_precision(tmp_path):
+    # a 6-unit similarity table whose linkage heights change in the 10th digit when nudged
+    rng = np.random.default_rng(3)
+    s = np.round(rng.uniform(0.05, 0.6, (6, 6)), 4) + 1e-7
+    s = (s + s.T) / 2
+    np.fill_diagonal(s, 1.0)
+    labels = list("abcdef")
+    sim = pd.DataFrame(s, index=labels, columns=labels)
+    t = s * (1 + 3e-10)
+    np.fill_diagonal(t, 1.0)
+    nudged = pd.DataFrame(t, index=labels, columns=labels)
+    z1, _ = cluster(1 - sim)
+    z2, _ = cluster(1 - nudged)
+    assert not np.array_equal(z1[:, 2], z2[:, 2])  # the linkage itself differs
+    with figure_style():
+        first = _render_bytes(plot_similarity_heatmap(sim, linkage=z1), tmp_path / "a")
+        second = _render_bytes(plot_similarity_heatmap(nudged, linkage=z2), tmp_path / "b")
+    assert first == second  # CSV, PDF and PNG
+    # a change the CSV can see (one merge height) changes the dendrogram
+    z3 = z1.copy()
+    z3[-1, 2] *= 1.05
+    with figure_style():
+        moved = _render_bytes(plot_similarity_heatmap(sim, linkage=z3), tmp_path / "c")
+    assert moved["csv"] != first["csv"]
+    assert moved["png"] != first["png"]
 
 
 def test_heatmap_on_given_axes_and_errors(dtm):

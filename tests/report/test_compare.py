@@ -19,7 +19,7 @@ from initiative_lib.corpus.matrix import DocumentTermMatrix, document_term_matri
 from initiative_lib.errors import CorpusError
 from initiative_lib.methods import align_passages, dictionary_rates, js_distance, tfidf_similarity
 from initiative_lib.paths import DEFAULT_CORPUS_DIR
-from initiative_lib.report import compare, framing_baseline, read_document, report_tables, similarity_baseline
+from initiative_lib.report import compare, framing_baseline, read_document, report_tables
 from initiative_lib.study import (
     analysis_data,
     content_columns,
@@ -27,6 +27,7 @@ from initiative_lib.study import (
     headline_model,
     keyness_against_groups,
     pool_units,
+    similarity_baseline,
     target_keyness,
 )
 from initiative_lib.study.specification import INITIATIVE

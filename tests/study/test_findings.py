@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -99,3 +100,50 @@ def test_format_p():
     assert [format_p(p) for p in (0.5, 0.0004, 0)] == ["0.500", "< 0.001", "< 0.001"]
     with pytest.raises(ValueError, match="probability"):
         format_p(1.5)
+
+
+def test_finding_formats_values_and_intervals():
+    from initiative_lib.study.findings import finding
+
+    row = finding("rate", np.float64(2.0 / 3.0), interval=(0.0, 7.6543), test="Garwood", status="robust", digits=3)
+    assert row == {
+        "finding": "rate",
+        "value": "0.667",
+        "interval": "[0.000, 7.654]",
+        "test": "Garwood",
+        "status": "robust",
+    }
+    assert finding("n", np.int64(1234))["value"] == "1,234"
+    assert finding("label", "topic 2")["value"] == "topic 2"
+    assert finding("none", float("nan"))["value"] == "nan"
+
+
+def test_finding_rows_pass_through_findings_table_unchanged():
+    from initiative_lib.study.findings import finding
+
+    t = findings_table([finding("a", 1234), finding("b", 2.5, interval=(1, 3), status="fragile")])
+    assert t["value"].tolist() == ["1,234", "2.50"]
+    assert t["interval"].tolist() == ["", "[1.00, 3.00]"]
+
+
+def test_finding_errors():
+    from initiative_lib.study.findings import finding
+
+    with pytest.raises(ValueError, match="status must be one of"):
+        finding("a", 1, status="solid")
+    with pytest.raises(TypeError, match="non-empty string"):
+        finding("", 1)
+    with pytest.raises(ValueError, match="pair"):
+        finding("a", 1, interval=(1, 2, 3))
+
+
+def test_mark_stable_uses_both_thresholds():
+    from initiative_lib.study.findings import mark_stable
+
+    st = pd.DataFrame(
+        {"topic": [0, 1, 2, 3], "median_similarity": [0.7, 0.69, 0.9, 0.9], "recurrence": [0.8, 1, 0.79, 1]}
+    )
+    assert mark_stable(st)["stable"].tolist() == [True, False, False, True]
+    assert mark_stable(st, min_median=0.95)["stable"].tolist() == [False] * 4
+    with pytest.raises(ValueError, match="recurrence"):
+        mark_stable(st.drop(columns="recurrence"))
