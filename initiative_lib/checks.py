@@ -25,7 +25,7 @@ one drawn integer seed, so that the result records the seed that produced it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -133,6 +133,31 @@ def check_seed(random_state: object, name: str = "random_state") -> int:
     if random_state is None:
         return int(np.random.default_rng().integers(0, MAX_SEED, endpoint=True))
     return _int_seed(random_state, name)
+
+
+def check_dask_client(client: object, name: str = "client", *, optional: bool = False) -> Any:
+    """Return ``client`` if it is a ``distributed.Client`` (or ``None`` when ``optional``); fail loudly otherwise.
+
+    ``distributed`` is imported only here, when a caller passes a client; the
+    error for a missing install names the extra that provides it.
+
+    Examples
+    --------
+    >>> check_dask_client(None, optional=True) is None
+    True
+    """
+    if optional and client is None:
+        return None
+    try:
+        from distributed import Client
+    except ImportError as err:  # pragma: no cover - the tests run with the extra installed
+        msg = f'{name}= needs dask.distributed: pip install "initiative-lib[dask]"'
+        raise ImportError(msg) from err
+    if not isinstance(client, Client):
+        expected = "a distributed.Client or None" if optional else "a distributed.Client"
+        msg = f"{name} must be {expected}; got {type(client).__name__}"
+        raise TypeError(msg)
+    return client
 
 
 def _int_seed(value: object, name: str) -> int:

@@ -33,3 +33,16 @@ def corpus_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "corpus"
     shutil.copytree(DEFAULT_CORPUS_DIR, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A LocalCluster of 2 worker processes with one thread each, and its client (skips without dask)."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c

@@ -49,7 +49,7 @@ from initiative_lib.build.sources.ungdc import (
     SpeechKey,
     speech_paths,
 )
-from initiative_lib.checks import check_int
+from initiative_lib.checks import check_dask_client, check_int
 from initiative_lib.corpus.cache import SUFFIX, cache_folder, load_matrix, save_matrix
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.paths import PACKAGE_DIR, cache_dir
@@ -254,7 +254,7 @@ def count_texts(
     (['and', 'open', 'secure'], [[1, 1, 1], [0, 2, 0]], [3, 2])
     """
     _check_jobs(n_jobs)
-    _check_client(client)
+    check_dask_client(client, optional=True)
     items = list(texts)
     bad = next((i for i, text in enumerate(items) if not isinstance(text, str)), None)
     if bad is not None:
@@ -272,20 +272,6 @@ def _check_jobs(n_jobs: object) -> None:
 def _batches(plan: list[tuple[Path, SpeechKey, Country]]) -> list[list[tuple[str, SpeechKey, Country]]]:
     items = [(str(path), key, country) for path, key, country in plan]
     return [items[i : i + BATCH_FILES] for i in range(0, len(items), BATCH_FILES)]
-
-
-def _check_client(client: object) -> None:
-    """Fail loudly unless ``client`` is ``None`` or a ``distributed.Client``."""
-    if client is None:
-        return
-    try:
-        from distributed import Client
-    except ImportError as err:  # pragma: no cover - the tests run with the extra installed
-        msg = 'client= needs dask.distributed: pip install "initiative-lib[dask]"'
-        raise ImportError(msg) from err
-    if not isinstance(client, Client):
-        msg = f"client must be a distributed.Client or None; got {type(client).__name__}"
-        raise TypeError(msg)
 
 
 def _on_client(func: Callable[[list], _Batch], batches: list[list], client: Any) -> Iterator[_Batch]:
@@ -424,7 +410,7 @@ def ungdc_paragraph_matrix(
     ['and', 'cyberspace', 'is', 'open', 'peace', 'security']
     """
     _check_jobs(n_jobs)
-    _check_client(client)
+    check_dask_client(client, optional=True)
     base = Path(root).expanduser().resolve()
     plan = speech_paths(base, sessions=sessions)
     folder = cache_folder(cache_dir(), "ungdc") if cache else None

@@ -93,6 +93,16 @@ def _interval(value: object, digits: int) -> str:
     raise ValueError(msg)
 
 
+def _numbered(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` numbered 1..n, after checking that no finding appears twice."""
+    dup = table["finding"][table["finding"].duplicated()].tolist()
+    if dup:
+        msg = f"findings must be unique; repeated: {dup}"
+        raise ValueError(msg)
+    table.index = pd.RangeIndex(1, len(table) + 1)
+    return table
+
+
 def findings_table(rows: Iterable[Mapping[str, Any]], *, digits: int = 3) -> pd.DataFrame:
     """A findings table: one row per finding, with value, interval, test and status.
 
@@ -157,12 +167,7 @@ def findings_table(rows: Iterable[Mapping[str, Any]], *, digits: int = 3) -> pd.
             }
         )
     table = pd.DataFrame(out, columns=FINDINGS_COLUMNS)
-    dup = table["finding"][table["finding"].duplicated()].tolist()
-    if dup:
-        msg = f"findings must be unique; repeated: {dup}"
-        raise ValueError(msg)
-    table.index = pd.RangeIndex(1, len(table) + 1)
-    return table
+    return _numbered(table)
 
 
 def stack_findings(*tables: pd.DataFrame) -> pd.DataFrame:
@@ -182,12 +187,7 @@ def stack_findings(*tables: pd.DataFrame) -> pd.DataFrame:
         msg = f"expected findings tables (columns {FINDINGS_COLUMNS}); tables {bad} are not"
         raise ValueError(msg)
     table = pd.concat(tables, ignore_index=True)
-    dup = table["finding"][table["finding"].duplicated()].tolist()
-    if dup:
-        msg = f"findings must be unique; repeated: {dup}"
-        raise ValueError(msg)
-    table.index = pd.RangeIndex(1, len(table) + 1)
-    return table
+    return _numbered(table)
 
 
 def robustness_findings(

@@ -18,19 +18,17 @@ the same result comes from splitting the texts in Python.
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from initiative_lib.compiled import NUMBA_AVAILABLE, lazy_njit
 from initiative_lib.text.tokens import separated
 
 #: whether the compiled loop can be used (numba is imported, and the loop compiled, on first use)
-AVAILABLE = importlib.util.find_spec("numba") is not None
+AVAILABLE = NUMBA_AVAILABLE
 
 #: batches of at least this many characters use the compiled loop (its compilation, about
 #: a second once per process, costs more than it saves on less)
@@ -40,24 +38,7 @@ _FNV_OFFSET = 14695981039346656037
 _FNV_PRIME = 1099511628211
 
 
-def _jit(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``func`` compiled by numba at its first call (importing the package stays cheap)."""
-    compiled: Callable[..., Any] | None = None
-
-    @functools.wraps(func)
-    def call(*args: Any) -> Any:
-        nonlocal compiled
-        if compiled is None:
-            import numba
-
-            # cache=False: nothing is read from a compile cache that a fresh clone lacks
-            compiled = numba.njit(cache=False, nogil=True)(func)
-        return compiled(*args)
-
-    return call
-
-
-@_jit
+@lazy_njit
 def _code_tokens(
     chars: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled; covered through TokenCounter

@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from initiative_lib.checks import check_dask_client
 from initiative_lib.topics.lda import CHUNK_MAPPER, chunk_task
 
 
@@ -134,14 +135,7 @@ def dask_backend(client: Any) -> Iterator[None]:
     ImportError
         If ``distributed`` is not installed (``pip install "initiative-lib[dask]"``).
     """
-    try:
-        from distributed import Client
-    except ImportError as err:  # pragma: no cover - the tests run with the extra installed
-        msg = 'dask_backend needs dask.distributed: pip install "initiative-lib[dask]"'
-        raise ImportError(msg) from err
-    if not isinstance(client, Client):
-        msg = f"client must be a distributed.Client; got {type(client).__name__}"
-        raise TypeError(msg)
+    check_dask_client(client)
     mapper = _DaskChunks(client)
     token = CHUNK_MAPPER.set(mapper)
     try:

@@ -18,88 +18,21 @@ fits with both and compares exactly). Loops release the GIL, so chunks still
 run in threads.
 
 :data:`AVAILABLE` is False when numba cannot be imported; the sparse-matrix
-form is then used. The compiled code is kept in the user cache folder
-(``<cache>/numba``, see :func:`_cache_in_user_folder`), so later processes skip
-the compile; without it they compile again, with the same result.
+form is then used. The loops are compiled on first use in each process
+(:func:`initiative_lib.compiled.lazy_njit`); nothing is cached on disk.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
+from initiative_lib.compiled import NUMBA_AVAILABLE, lazy_njit
+
 #: whether the compiled loops can be used (numba is imported, and the loops compiled, on first use)
-AVAILABLE = importlib.util.find_spec("numba") is not None
+AVAILABLE = NUMBA_AVAILABLE
 
 
-def _cache_in_user_folder(dispatcher: Any) -> None:
-    """Keep ``dispatcher``'s machine code in ``<user cache>/numba`` (never beside the sources), when usable.
-
-    numba compiles each loop in about a second per process; its compile cache
-    (the same machine code, written on first use and checked against the source
-    file and the processor on load) saves that in every later process. The
-    folder is :func:`initiative_lib.paths.cache_dir`'s (``$INITIATIVE_DATA`` or
-    the user cache); a missing, unusable or stale cache only costs the compile,
-    never changes a result. Uses numba's cache classes with a locator of our
-    own; if they change, the loops are compiled without a cache.
-    """
-    try:
-        from numba.core import caching
-
-        from initiative_lib.corpus.cache import cache_folder
-        from initiative_lib.paths import cache_dir
-
-        folder = cache_folder(cache_dir(), "numba")
-        if folder is None:
-            return
-
-        class Locator(caching.UserProvidedCacheLocator):  # type: ignore[misc]
-            def __init__(self, py_func: Callable[..., Any], py_file: str) -> None:
-                self._py_file = py_file
-                self._lineno = py_func.__code__.co_firstlineno
-                self._cache_path = str(folder / self.get_suitable_cache_subpath(py_file))
-
-            @classmethod
-            def from_function(cls, py_func: Callable[..., Any], py_file: str) -> Any:
-                # numba's own check of NUMBA_CACHE_DIR is skipped: the folder is ours
-                return super(caching.UserProvidedCacheLocator, cls).from_function(py_func, py_file)
-
-        class Impl(caching.CompileResultCacheImpl):  # type: ignore[misc]
-            _locator_classes: list[type[object]] = [Locator]  # noqa: RUF012 - numba reads the class attribute
-
-        class Cache(caching.FunctionCache):  # type: ignore[misc]
-            _impl_class = Impl
-
-        dispatcher._cache = Cache(dispatcher.py_func)
-    except Exception:  # no cache is only slower
-        return
-
-
-def _jit(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``func`` compiled by numba at its first call (importing the package stays cheap)."""
-    compiled: Callable[..., Any] | None = None
-
-    @functools.wraps(func)
-    def call(*args: Any) -> Any:
-        nonlocal compiled
-        if compiled is None:
-            if AVAILABLE:
-                import numba
-
-                compiled = numba.njit(cache=False, nogil=True, fastmath=False, error_model="numpy")(func)
-                _cache_in_user_folder(compiled)
-            else:  # pragma: no cover - numba is a dependency; the fallback is the sparse form
-                compiled = func
-        return compiled(*args)
-
-    return call
-
-
-@_jit
+@lazy_njit
 def _gamma_sums(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -125,7 +58,7 @@ def _gamma_sums(
                 out[i, k] += weight * eb_t[w, k]
 
 
-@_jit
+@lazy_njit
 def _term_sums(
     indptr: np.ndarray,
     indices: np.ndarray,

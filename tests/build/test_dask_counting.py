@@ -19,15 +19,9 @@ distributed = pytest.importorskip("distributed")
 WORDS = ["peace", "Security", "cyberspace", "e-government", "Zürich", "rights", "2030", "multi-stakeholder"]
 
 
-@pytest.fixture(scope="module")
-def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
-        yield c
+@pytest.fixture
+def client(dask_client):
+    return dask_client
 
 
 def _texts(n: int) -> list[str]:

@@ -16,15 +16,9 @@ distributed = pytest.importorskip("distributed")
 from initiative_lib.topics.distributed import dask_backend  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
-        yield c
+@pytest.fixture
+def client(dask_client):
+    return dask_client
 
 
 def _counts(n_rows=200, n_cols=80, seed=12):
