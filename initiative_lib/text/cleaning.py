@@ -383,6 +383,8 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     except ImportError:
         msg = "repair_mojibake needs the optional package ftfy: pip install 'initiative-lib[repair]'"
         raise ImportError(msg) from None
+    if text.isascii():  # ftfy returns ASCII text as it is
+        return text, 0
     lines = text.split("\n")
-    fixed = [ftfy.fix_encoding(line) for line in lines]
+    fixed = [line if line.isascii() else ftfy.fix_encoding(line) for line in lines]
     return "\n".join(fixed), sum(a != b for a, b in zip(lines, fixed, strict=True))
