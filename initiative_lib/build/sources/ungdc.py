@@ -518,14 +518,18 @@ CYBER_PATTERNS: dict[str, re.Pattern[str]] = {
 _CYBER_LITERALS = ("cyber", "internet", "information", "digital")
 # the characters that re.IGNORECASE also takes for one of the literals' letters, beyond their
 # lower and upper case: U+0130 and U+0131 for "i", U+017F for "s" (checked over all of Unicode by a test)
-_IGNORECASE_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_IGNORECASE_EXTRA = {"\u0130": "i", "\u0131": "i", "\u017f": "s"}
 
 
 def _may_be_cyber(text: str) -> bool:
     """False only if no pattern of :data:`CYBER_PATTERNS` can match ``text``: substring tests, fast and exact."""
     if "ICT" in text:
         return True
-    lowered = (text if text.isascii() else text.translate(_IGNORECASE_EXTRA)).lower()
+    if not text.isascii():
+        for ch, letter in _IGNORECASE_EXTRA.items():
+            if ch in text:  # substring searches and replacements: fast (str.translate is not)
+                text = text.replace(ch, letter)
+    lowered = text.lower()
     return any(literal in lowered for literal in _CYBER_LITERALS)
 
 
