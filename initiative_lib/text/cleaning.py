@@ -121,7 +121,10 @@ def normalise_unicode(text: str) -> tuple[str, int]:
     out = unicodedata.normalize("NFKC", text)
     if out == text:
         return out, 0
-    changed = sum(1 for ch in text if unicodedata.normalize("NFKC", ch) != ch)
+    # the characters that NFKC changes on their own, each counted where it occurs: only the
+    # distinct non-ASCII characters are looked at (NFKC leaves every ASCII character alone)
+    others = set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    changed = sum(text.count(ch) for ch in others if unicodedata.normalize("NFKC", ch) != ch)
     return out, changed
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections import Counter
 
 import numpy as np
@@ -182,3 +183,14 @@ def test_trailing_blanks_equal_rstrip_of_each_line(text: str) -> None:
     if "-" not in text:
         assert cleaning.join_hyphenated(text) == (plain, 0)
     assert cleaning.join_hyphenated(text) == cleaning.join_hyphenated(plain)
+
+
+@given(
+    st.text(max_size=30)
+    | st.text(alphabet="a1 \ufb01\u00bd\u2460\uff21\u00a0\u212b\u1e9b\u0323\u00e9e\u0301\ud800", max_size=30)
+)
+def test_nfkc_count_equals_the_plain_count(text: str) -> None:
+    out, changed = cleaning.normalise_unicode(text)
+    assert out == unicodedata.normalize("NFKC", text)
+    expected = 0 if out == text else sum(1 for ch in text if unicodedata.normalize("NFKC", ch) != ch)
+    assert changed == expected
