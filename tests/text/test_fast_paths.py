@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -164,10 +165,12 @@ def test_token_counter_equals_tokenize_and_a_dictionary(rows: list[str]) -> None
         assert counter.lengths().tolist() == [sum(c.values()) for c in expected]
 
 
-def test_token_counter_grows_its_table() -> None:
+def test_token_counter_grows_its_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from initiative_lib.text import counting
     from initiative_lib.text.counting import TokenCounter
 
-    words = [f"w{i}" for i in range(20_000)]  # past the compiled table's first sizes
+    monkeypatch.setattr(counting, "TABLE_SLOTS", 1 << 8)
+    words = [f"w{i}" for i in range(20_000)]  # past the compiled table's first sizes: counted again, larger
     counter = TokenCounter(compiled=True)
     counter.add(" ".join(words))
     counter.add(" ".join(reversed(words)))
