@@ -11,8 +11,9 @@ def _build(args: argparse.Namespace) -> int:
     from initiative_lib.build.from_mirror import build_corpus
     from initiative_lib.paths import corpus_dir
 
-    out = build_corpus(args.mirror, corpus_dir(args.out), seeds=args.seeds)
-    sys.stdout.write(f"built corpus in {out}\n")
+    out = build_corpus(args.mirror, corpus_dir(args.out), seeds=args.seeds, repair_mojibake=args.repair_mojibake)
+    note = " (mojibake repaired with ftfy; see build.json)" if args.repair_mojibake else ""
+    sys.stdout.write(f"built corpus in {out}{note}\n")
     return 0
 
 
@@ -94,6 +95,14 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--mirror", required=True, help="the mirror folder, e.g. ../shared/corpora")
     b.add_argument("--out", default=None, help="corpus folder to write (default: $INITIATIVE_CORPUS or corpus/)")
     b.add_argument("--seeds", default=None, help="folder of the initiative's news report (default: <mirror>/../seeds)")
+    b.add_argument(
+        "--repair-mojibake",
+        action="store_true",
+        help="optional clean-up step, off by default: repair double-encoded text (UTF-8 read as Windows-1252 or "
+        "Latin-1) with ftfy before the other steps, and record in build.json that ftfy (with its version) ran and "
+        "how many lines of which files it changed; the corpus then differs from the shipped one. Needs ftfy "
+        "(pip install 'initiative-lib[repair]')",
+    )
     b.set_defaults(func=_build)
 
     v = cmds.add_parser("validate", help="check the corpus folder; exit 1 with a message on the first problem")

@@ -10,6 +10,7 @@ from initiative_lib.build.fetch import FetchError, download_file, fetch_texts, r
 from initiative_lib.build.folder import check_text_bytes, read_text_folder
 from initiative_lib.build.from_mirror import (
     BuiltDocument,
+    MojibakeRepair,
     build_corpus,
     build_declarations,
     build_initiative,
@@ -25,6 +26,7 @@ from initiative_lib.build.ungdc_paragraphs import count_texts, ungdc_paragraph_m
 __all__ = [
     "BuiltDocument",
     "FetchError",
+    "MojibakeRepair",
     "add_document",
     "build_corpus",
     "build_declarations",

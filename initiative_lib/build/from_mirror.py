@@ -6,17 +6,27 @@ SHA-256 and pinned upstream URL, cleans and segments its text, and writes the
 per-segment counts (never the text) of each comparison document. The
 initiative, the package's subject, is written whole to ``texts/``. The same
 mirror always gives byte-identical files.
+
+``--repair-mojibake`` (``build_corpus(..., repair_mojibake=True)``) adds an
+optional clean-up step, off by default: each source file's decoded text is
+run through ftfy's encoding repair (:func:`~initiative_lib.text.cleaning.repair_mojibake`)
+before the other steps, and the build writes ``build.json`` recording that
+ftfy, with its version, was applied and how many lines of which files it
+changed. Without the option no ``build.json`` is written (a stale one is
+removed) and the corpus is the shipped one, byte for byte.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from initiative_lib.build.sources import netmundial, ungdc
 from initiative_lib.build.sources.declarations import DECLARATIONS
@@ -32,6 +42,7 @@ from initiative_lib.corpus.features import (
 from initiative_lib.corpus.load import checksum_lines, text_segments
 from initiative_lib.errors import CorpusError, where
 from initiative_lib.paths import SOURCES_DIR
+from initiative_lib.text import cleaning
 from initiative_lib.text.cleaning import CleaningRecord, clean_text, decode_bytes
 from initiative_lib.text.segments import drop_repeated, segment_text, shingles
 from initiative_lib.text.tokens import SegmentCounts, tokenize
@@ -68,6 +79,56 @@ INITIATIVE_META = {
     "licence": "news-report",
     "notes": "news report of the initiative (dated 2020-11-21, World section); clipping header line removed",
 }
+
+
+#: written by a build with the optional mojibake repair on (and only then): what was repaired
+BUILD_RECORD_FILE = "build.json"
+
+
+@dataclass
+class MojibakeRepair:
+    """The optional mojibake repair of a build, and its record: lines changed per source file.
+
+    Called with a source file's path (relative to the mirror) and its decoded
+    text, it returns the text repaired by
+    :func:`~initiative_lib.text.cleaning.repair_mojibake` (ftfy's ``fix_encoding``,
+    line by line) and notes how many lines changed.
+
+    Examples
+    --------
+    >>> repair = MojibakeRepair()
+    >>> repair("ungdc/73-2018/X_73_2018.txt", "the Internetâ€™s future\\nplain")
+    'the Internet’s future\\nplain'
+    >>> repair("ungdc/73-2018/Y_73_2018.txt", "plain")
+    'plain'
+    >>> r = repair.record()
+    >>> r["tool"], r["files"], r["lines"], r["lines_per_file"]
+    ('ftfy', 1, 1, {'ungdc/73-2018/X_73_2018.txt': 1})
+    """
+
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def __call__(self, rel: str, text: str) -> str:
+        fixed, n = cleaning.repair_mojibake(text)
+        if n:
+            self.lines[rel] = self.lines.get(rel, 0) + n
+        return fixed
+
+    def record(self) -> dict[str, Any]:
+        """What ``build.json`` says of the repair: tool, version, step, and lines changed per file."""
+        import ftfy  # present: the repair ran
+
+        return {
+            "tool": "ftfy",
+            "version": ftfy.__version__,
+            "step": "ftfy.fix_encoding on each line of the decoded text, before the other clean-up steps",
+            "files": len(self.lines),
+            "lines": sum(self.lines.values()),
+            "lines_per_file": dict(sorted(self.lines.items())),
+        }
+
+
+_Repair = Callable[[str, str], str] | None
 
 
 @dataclass
@@ -120,7 +181,11 @@ def _read_source(mirror: Path, rel: str) -> bytes:
     return path.read_bytes()
 
 
-def _clean_part(doc_id: str, rel: str, text: str, decode_counts: dict[str, int]) -> tuple[list[str], dict[str, object]]:
+def _clean_part(
+    doc_id: str, rel: str, text: str, decode_counts: dict[str, int], repair: _Repair = None
+) -> tuple[list[str], dict[str, object]]:
+    if repair is not None:
+        text = repair(rel, text)
     cleaned, record = clean_text(text)
     record = record + CleaningRecord(**decode_counts)
     segs = segment_text(cleaned)
@@ -150,17 +215,18 @@ def build_initiative(seeds: Path) -> BuiltDocument:
     return BuiltDocument(meta, segs, [], [cleaning], text=text)
 
 
-def build_declarations(mirror: Path) -> list[BuiltDocument]:
+def build_declarations(mirror: Path, *, repair: _Repair = None) -> list[BuiltDocument]:
     """The four texts of the declarations folder, each cut and cleaned as its record says.
 
     Each gets the group of its record: ``declaration`` (Paris Call, Barlow) or
     ``national`` (US 2011 international strategy, Russian 2000 doctrine).
+    ``repair`` (a :class:`MojibakeRepair`) repairs each text before its clean-up.
     """
     out = []
     for decl in DECLARATIONS:
         data = _read_source(mirror, decl.source_path)
         text, counts = decode_bytes(data)
-        segs, cleaning = _clean_part(decl.doc_id, decl.source_path, decl.extract(text), counts)
+        segs, cleaning = _clean_part(decl.doc_id, decl.source_path, decl.extract(text), counts, repair)
         meta = {
             "doc_id": decl.doc_id,
             "group": decl.group,
@@ -184,8 +250,8 @@ def read_catalogue(path: Path = STRATEGY_CATALOGUE) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def build_strategies(mirror: Path) -> tuple[list[BuiltDocument], list[dict[str, str]]]:
-    """Included strategies as documents; the rest as rows of ``excluded.csv``."""
+def build_strategies(mirror: Path, *, repair: _Repair = None) -> tuple[list[BuiltDocument], list[dict[str, str]]]:
+    """Included strategies as documents; the rest as rows of ``excluded.csv`` (``repair`` as for the declarations)."""
     docs, excluded = [], []
     for i, row in enumerate(read_catalogue(), start=2):
         if row["include"] not in ("true", "false"):
@@ -207,7 +273,7 @@ def build_strategies(mirror: Path) -> tuple[list[BuiltDocument], list[dict[str, 
             )
             continue
         text, counts = decode_bytes(data)
-        segs, cleaning = _clean_part(row["doc_id"], row["source_path"], text, counts)
+        segs, cleaning = _clean_part(row["doc_id"], row["source_path"], text, counts, repair)
         meta = {
             "doc_id": row["doc_id"],
             "group": "strategy",
@@ -290,14 +356,15 @@ def split_duplicates(
     return [d for d in docs if d.meta["doc_id"] not in duplicates], excluded
 
 
-def build_netmundial(mirror: Path) -> list[BuiltDocument]:
+def build_netmundial(mirror: Path, *, repair: _Repair = None) -> list[BuiltDocument]:
     """Every NETmundial submission: the form's body and the attached document.
 
     The form header becomes metadata and is not counted. Segments of the form
     that repeat the attached document (at least 80% of their 5-token shingles
     found there) are dropped, so repeated text counts once. Submissions that
     repeat another one are still built here; :func:`split_duplicates` takes
-    them out.
+    them out. ``repair`` repairs each part's body before its clean-up (the form's
+    header fields are read as they are).
     """
     folder = mirror / NETMUNDIAL_DIR
     out = []
@@ -316,7 +383,7 @@ def build_netmundial(mirror: Path) -> list[BuiltDocument]:
         # read_submission decodes the parts in the order it returns them (form, then attachment)
         for (name, body), (data, counts) in zip(sub.parts, read, strict=True):
             rel = f"{NETMUNDIAL_DIR}/{name}"
-            segs, rec = _clean_part(doc_id, rel, body, counts)
+            segs, rec = _clean_part(doc_id, rel, body, counts, repair)
             parts.append(segs)
             sources.append(_source_row(doc_id, "form" if name.endswith("A.txt") else "attachment", rel, data))
             cleaning.append(rec)
@@ -422,7 +489,7 @@ UNGDC_SPEECH_COLUMNS = [
 UNGDC_PARAGRAPH_COLUMNS = ["doc_id", "paragraph", "n_tokens", "patterns"]
 
 
-def build_ungdc(mirror: Path, out: Path) -> None:
+def build_ungdc(mirror: Path, out: Path, *, repair: _Repair = None) -> None:
     """Ship the UN General Debate speeches' cyber paragraphs as counts, and per-speech totals.
 
     Writes ``ungdc/speeches.csv`` (one row per speech: country, region, year,
@@ -430,12 +497,14 @@ def build_ungdc(mirror: Path, out: Path) -> None:
     ``ungdc/cyber_paragraphs.csv`` (which rule patterns each matching paragraph
     hit) and ``ungdc/cyber_paragraphs.jsonl.gz`` (their token and bigram counts,
     segment number = paragraph number in the speech). The rule and the
-    paragraph split are those of :mod:`initiative_lib.build.sources.ungdc`.
+    paragraph split are those of :mod:`initiative_lib.build.sources.ungdc`;
+    ``repair`` repairs each speech before its clean-up.
     """
     root = mirror / UNGDC_DIR
     paths = {key.doc_id: path for path, key, _country in ungdc.speech_paths(root)}
     speeches, paragraphs, feats = [], [], []
-    for rec in ungdc.cyber_paragraph_counts(root, progress=False):
+    by_path = None if repair is None else (lambda path, text: repair(path.relative_to(mirror).as_posix(), text))
+    for rec in ungdc.cyber_paragraph_counts(root, progress=False, repair=by_path):
         if rec["kind"] == "paragraph":
             paragraphs.append(rec)
             counts = SegmentCounts(cast(int, rec["n_tokens"]), cast(dict, rec["unigrams"]), cast(dict, rec["bigrams"]))
@@ -451,7 +520,11 @@ def build_ungdc(mirror: Path, out: Path) -> None:
 
 
 def build_corpus(
-    mirror: str | os.PathLike[str], out: str | os.PathLike[str], *, seeds: str | os.PathLike[str] | None = None
+    mirror: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    seeds: str | os.PathLike[str] | None = None,
+    repair_mojibake: bool = False,
 ) -> Path:
     """Regenerate every derived file of a corpus folder from the mirror.
 
@@ -464,6 +537,12 @@ def build_corpus(
         replaced; README.md and LICENCES.md (the datasheet and licence notices) there are kept.
     seeds : path, optional
         Folder of the initiative's news report; default ``<mirror>/../seeds``.
+    repair_mojibake : bool, default=False
+        Repair double-encoded text (UTF-8 read as Windows-1252 or Latin-1) with
+        ftfy before the clean-up of every source file but the initiative, and
+        record it in ``build.json`` (ftfy's version, files and lines changed;
+        :class:`MojibakeRepair`). Needs ftfy (``pip install "initiative-lib[repair]"``).
+        Off, the build writes no ``build.json`` and gives the shipped corpus.
 
     Returns
     -------
@@ -476,21 +555,29 @@ def build_corpus(
     if not mirror.is_dir():
         msg = f"mirror folder {mirror} does not exist; pass --mirror ../shared/corpora"
         raise CorpusError(msg)
-    docs = [build_initiative(seeds_dir), *build_declarations(mirror)]
-    strategies, excluded = build_strategies(mirror)
+    repair = MojibakeRepair() if repair_mojibake else None
+    if repair is not None:
+        cleaning.repair_mojibake("")  # no ftfy: its ImportError now, before anything is read or written
+    docs = [build_initiative(seeds_dir), *build_declarations(mirror, repair=repair)]
+    strategies, excluded = build_strategies(mirror, repair=repair)
     docs += strategies
-    netmundial_docs, duplicates = split_duplicates(build_netmundial(mirror))
+    netmundial_docs, duplicates = split_duplicates(build_netmundial(mirror, repair=repair))
     docs += netmundial_docs
     excluded += duplicates
     _remove_stale(out)
     write_corpus(docs, excluded, out)
     if (mirror / UNGDC_DIR).is_dir():
-        build_ungdc(mirror, out)
+        build_ungdc(mirror, out, repair=repair)
+    if repair is not None:
+        record = json.dumps({"mojibake_repair": repair.record()}, indent=1, ensure_ascii=False)
+        atomic_write_text(out / BUILD_RECORD_FILE, record + "\n")
+    if repair is not None or (mirror / UNGDC_DIR).is_dir():
         atomic_write_text(out / schema.CHECKSUMS_FILE, checksum_lines(out))
     return out
 
 
 def _remove_stale(out: Path) -> None:
+    (out / BUILD_RECORD_FILE).unlink(missing_ok=True)  # a record of an earlier build with the repair on
     for sub in (schema.TEXTS_DIR, schema.FEATURES_DIR, UNGDC_DIR):
         folder = out / sub
         if folder.is_dir():

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
@@ -43,10 +42,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from initiative_lib.build.sources.ungdc import (
-    LONG_LINE_CHARS,
-    SHORT_LINE_SHARE,
     Country,
     SpeechKey,
+    paragraph_spans,
     speech_paths,
 )
 from initiative_lib.checks import check_dask_client, check_int
@@ -72,10 +70,6 @@ _CODE_FILES = (
     "corpus/cache.py",
 )
 
-# a line that ends a sentence (the rule of speech_paragraphs: [.!?:;] then closing quotes or
-# brackets), written backwards from the line break; tests check it against the rule
-_SENTENCE_END_REVERSED_RE = re.compile(r"\n[\"'”’»)\]]*[.!?:;]")
-
 #: row metadata columns and their types
 _META_TYPES: dict[str, object] = {
     "doc_id": "string",
@@ -92,85 +86,6 @@ _META_TYPES: dict[str, object] = {
 # one batch's result: row metadata columns, the batch's own vocabulary, and its counts
 # as a CSR matrix over that vocabulary
 _Batch = tuple[dict[str, list], list[str], sp.csr_matrix]
-
-
-def paragraph_spans(text: str, *, long_line_chars: int = LONG_LINE_CHARS) -> list[tuple[int, int]]:
-    r"""Where each paragraph of :func:`~initiative_lib.build.sources.ungdc.speech_paragraphs` lies in ``text``.
-
-    The same rule, computed for all lines at once: the ``(start, end)`` offsets
-    of each paragraph, from the start of its first line to the end of its last,
-    so that ``text[start:end]`` holds the paragraph's lines (with their own white
-    space and any blank lines between them). Joining its non-blank lines,
-    white space normalised, with one space gives the paragraph
-    ``speech_paragraphs`` returns (tested), and white space never touches a
-    token, so both have the same tokens.
-
-    Examples
-    --------
-    >>> text = "aaaa aaaa aaaa\nbbbb bbbb bb.\ncc.\ndddd dddd dddd\neeee eeee eee.\n\nffff."
-    >>> [text[a:b] for a, b in paragraph_spans(text)]
-    ['aaaa aaaa aaaa\nbbbb bbbb bb.\ncc.', 'dddd dddd dddd\neeee eeee eee.', 'ffff.']
-    """
-    norm = _normalise_lines(text)
-    lengths = np.fromiter(map(len, norm.split("\n")), dtype=np.int64)
-    filled = lengths > 0
-    sizes = np.sort(lengths[filled])
-    if not len(sizes):
-        return []
-    long_lines = int(sizes[len(sizes) // 2]) >= long_line_chars
-    short = SHORT_LINE_SHARE * int(sizes[int(0.9 * (len(sizes) - 1))])
-    # the lines that end a sentence: found in the reversed text from each line break
-    # (a literal the search skips to), located by their end offsets
-    line_ends = np.cumsum(lengths + 1) - 1
-    reverse = "\n" + norm[::-1]
-    ends = [len(norm) - m.start() for m in _SENTENCE_END_REVERSED_RE.finditer(reverse)]
-    cut = np.zeros(len(lengths), dtype=bool)
-    cut[np.searchsorted(line_ends, ends)] = True
-    if not long_lines:
-        before_blank = np.zeros(len(lengths), dtype=bool)
-        before_blank[:-1] = ~filled[1:]
-        cut &= (lengths < short) | before_blank
-    filled_at = np.flatnonzero(filled)
-    cuts = np.flatnonzero(cut).tolist()
-    if not cuts or cuts[-1] < filled_at[-1]:
-        cuts.append(int(filled_at[-1]))  # the end of the text ends the last paragraph
-    # each paragraph starts at the first non-blank line after the previous one's end
-    firsts = filled_at[np.searchsorted(filled_at, [0, *(c + 1 for c in cuts[:-1])])]
-    if norm is not text:
-        line_ends = np.cumsum(np.fromiter(map(len, text.split("\n")), dtype=np.int64) + 1) - 1
-    line_starts = np.concatenate(([0], line_ends[:-1] + 1))
-    return list(zip(line_starts[firsts].tolist(), line_ends[cuts].tolist(), strict=True))
-
-
-_ASCII_SPACE = "".join(chr(c) for c in range(128) if chr(c).isspace() and chr(c) not in " \n")
-_ASCII_BYTES = bytes(range(128))
-
-
-def _normalise_lines(text: str) -> str:
-    """``text`` with each line white-space normalised as ``" ".join(line.split())``, lines kept.
-
-    Done with string replacements on the whole text (``text`` itself when
-    nothing changes): every white space but the line break becomes a space,
-    runs of spaces become one, and spaces at line ends go.
-    """
-    if not text.isascii():
-        # the non-ASCII characters alone: the UTF-8 bytes without the ASCII ones
-        others = set(
-            text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-        )
-        for ch in others:
-            if ch.isspace():
-                text = text.replace(ch, " ")
-    for ch in _ASCII_SPACE:
-        if ch in text:
-            text = text.replace(ch, " ")
-    while "  " in text:
-        text = text.replace("  ", " ")
-    if " \n" in text:
-        text = text.replace(" \n", "\n")
-    if "\n " in text:
-        text = text.replace("\n ", "\n")
-    return text.strip(" ")
 
 
 def _count_batch(items: list[tuple[str, SpeechKey, Country]]) -> _Batch:

@@ -121,7 +121,10 @@ def normalise_unicode(text: str) -> tuple[str, int]:
     out = unicodedata.normalize("NFKC", text)
     if out == text:
         return out, 0
-    changed = sum(1 for ch in text if unicodedata.normalize("NFKC", ch) != ch)
+    # the characters that NFKC changes on their own, each counted where it occurs: only the
+    # distinct non-ASCII characters are looked at (NFKC leaves every ASCII character alone)
+    others = set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    changed = sum(text.count(ch) for ch in others if unicodedata.normalize("NFKC", ch) != ch)
     return out, changed
 
 
@@ -383,6 +386,8 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     except ImportError:
         msg = "repair_mojibake needs the optional package ftfy: pip install 'initiative-lib[repair]'"
         raise ImportError(msg) from None
+    if text.isascii():  # ftfy returns ASCII text as it is
+        return text, 0
     lines = text.split("\n")
-    fixed = [ftfy.fix_encoding(line) for line in lines]
+    fixed = [line if line.isascii() else ftfy.fix_encoding(line) for line in lines]
     return "\n".join(fixed), sum(a != b for a, b in zip(lines, fixed, strict=True))

@@ -46,6 +46,7 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(build, "read_catalogue", lambda *args, **kwargs: chosen)
         mp.setattr(netmundial, "submission_ids", lambda folder: [NM_PLAIN, NM_REPEATED])
+        mp.setattr(build, "UNGDC_DIR", "not-built-here")  # no test here reads the General Debate part
         build.build_corpus(MIRROR, out)
     return out
 
@@ -181,7 +182,9 @@ def n_tokens(text: str) -> int:
 
 def test_full_text_gives_manifest_token_counts(small_corpus: Path, full_cache: Path) -> None:
     manifest = read_manifest(small_corpus).set_index("doc_id")
-    ids = doc_ids_of(small_corpus, "declaration") + doc_ids_of(small_corpus, "strategy") + [f"nm-{NM_PLAIN}"]
+    # the four texts of the declarations folder: two declarations and two national documents
+    declarations = doc_ids_of(small_corpus, "declaration") + doc_ids_of(small_corpus, "national")
+    ids = declarations + doc_ids_of(small_corpus, "strategy") + [f"nm-{NM_PLAIN}"]
     assert len(ids) == 4 + N_STRATEGIES + 1
     for doc_id in ids:
         text = read_full_text(doc_id, cache_dir=full_cache, corpus_dir=small_corpus)

@@ -15,6 +15,7 @@ from helpers import MIRROR, REPO, needs_mirror
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import initiative_lib.build.sources.ungdc as ungdc_source
 import initiative_lib.build.ungdc_paragraphs as pm
 from initiative_lib.build.sources.ungdc import _SENTENCE_END_RE, LONG_LINE_CHARS, speech_paragraphs, speech_paths
 from initiative_lib.build.ungdc_paragraphs import ungdc_paragraph_matrix
@@ -191,7 +192,7 @@ def test_paragraph_spans_equal_speech_paragraphs(lines: list[str], long_line_cha
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab .;:!?'\"”’»)]", max_size=8))
 def test_reversed_sentence_end_equals_the_rule(line: str) -> None:
-    assert bool(pm._SENTENCE_END_REVERSED_RE.match("\n" + line[::-1])) == bool(_SENTENCE_END_RE.search(line))
+    assert bool(ungdc_source._SENTENCE_END_REVERSED_RE.match("\n" + line[::-1])) == bool(_SENTENCE_END_RE.search(line))
 
 
 @needs_mirror

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections import Counter
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -163,10 +165,12 @@ def test_token_counter_equals_tokenize_and_a_dictionary(rows: list[str]) -> None
         assert counter.lengths().tolist() == [sum(c.values()) for c in expected]
 
 
-def test_token_counter_grows_its_table() -> None:
+def test_token_counter_grows_its_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from initiative_lib.text import counting
     from initiative_lib.text.counting import TokenCounter
 
-    words = [f"w{i}" for i in range(20_000)]  # past the compiled table's first sizes
+    monkeypatch.setattr(counting, "TABLE_SLOTS", 1 << 8)
+    words = [f"w{i}" for i in range(20_000)]  # past the compiled table's first sizes: counted again, larger
     counter = TokenCounter(compiled=True)
     counter.add(" ".join(words))
     counter.add(" ".join(reversed(words)))
@@ -182,3 +186,14 @@ def test_trailing_blanks_equal_rstrip_of_each_line(text: str) -> None:
     if "-" not in text:
         assert cleaning.join_hyphenated(text) == (plain, 0)
     assert cleaning.join_hyphenated(text) == cleaning.join_hyphenated(plain)
+
+
+@given(
+    st.text(max_size=30)
+    | st.text(alphabet="a1 \ufb01\u00bd\u2460\uff21\u00a0\u212b\u1e9b\u0323\u00e9e\u0301\ud800", max_size=30)
+)
+def test_nfkc_count_equals_the_plain_count(text: str) -> None:
+    out, changed = cleaning.normalise_unicode(text)
+    assert out == unicodedata.normalize("NFKC", text)
+    expected = 0 if out == text else sum(1 for ch in text if unicodedata.normalize("NFKC", ch) != ch)
+    assert changed == expected
