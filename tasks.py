@@ -89,14 +89,14 @@ def ensure_env() -> None:
 
 
 def lock(*args: str) -> None:
-    """Refresh the lock files and ``environment.yml``'s pins from ``pyproject.toml``.
+    """Refresh the lock files, ``environment.yml`` and ``postBuild`` from ``pyproject.toml``.
 
     Without arguments the versions already locked are kept and only what
     ``pyproject.toml`` adds or removes changes; ``python3 tasks.py lock --upgrade``
     moves every package to the newest version its bounds allow.
     Runs ``uv pip compile --universal --generate-hashes`` (uv comes with the ``dev``
-    extra) for each lock, then pins the runtime packages of ``environment.yml`` to the
-    versions of ``requirements/runtime.lock.txt``. Review the diff, run
+    extra) for each lock, then writes ``environment.yml`` (Python and pip from conda-forge,
+    the runtime set from ``requirements/runtime.lock.txt``) and its ``postBuild``. Review the diff, run
     ``python3 tasks.py test`` (the environment is rebuilt from the new lock) and commit
     the three files together.
     """
@@ -111,10 +111,12 @@ def lock(*args: str) -> None:
         cmd += [*LOCK_CONSTRAINTS[path], *args, "--quiet"]
         _run(*cmd, "-o", path.relative_to(ROOT).as_posix(), cwd=ROOT)
     (ROOT / "environment.yml").write_text(environment_yml(), encoding="utf-8")
-    _say("wrote environment.yml")
+    (ROOT / "postBuild").write_text(POSTBUILD, encoding="utf-8")
+    (ROOT / "postBuild").chmod(0o755)
+    _say("wrote environment.yml and postBuild")
 
 
-#: the Python of the conda environment (Binder); its versions are the lock's for this Python
+#: the Python of the conda environment (Binder); pip installs the lock's versions for this Python
 CONDA_PYTHON = "3.12"
 
 
@@ -155,23 +157,40 @@ def runtime_requirements() -> list[str]:
     return [re.match(r"[A-Za-z0-9_.-]+", r).group(0).lower() for r in reqs]  # type: ignore[union-attr]
 
 
+#: the pip section of environment.yml: the runtime lock, every file hash-checked, wheels only
+CONDA_PIP = ("--require-hashes", "--only-binary=:all:", "-r requirements/runtime.lock.txt")
+#: what Binder runs after the environment (the package itself: pip's hash-checking mode refuses ``-e .``)
+POSTBUILD = """#!/bin/bash
+# Binder runs this after environment.yml; conda users run it once by hand. Written by tasks.py.
+set -euo pipefail
+python -m pip install --no-deps -e .
+"""
+
+
 def environment_yml() -> str:
-    """The text of ``environment.yml``: the runtime set pinned to ``requirements/runtime.lock.txt``."""
-    pins = locked_versions(RUNTIME_LOCK)
+    """The text of ``environment.yml``: Python and pip from conda-forge, the runtime set from the lock.
+
+    Only ``python`` and ``pip`` come from conda-forge; the runtime dependencies and the
+    ``notebooks`` extra are installed by pip from ``requirements/runtime.lock.txt`` with every
+    file's SHA-256 checked, the same files as ``python3 tasks.py env`` installs. conda writes
+    the pip lines to a requirements file beside ``environment.yml``, so the relative path holds.
+    The package itself is installed by ``postBuild`` (Binder runs it).
+    """
     lines = [
-        "# Conda environment (Binder reads it): the runtime dependencies and the notebooks extra of",
-        "# pyproject.toml, pinned to the versions of requirements/runtime.lock.txt for this Python.",
+        "# Conda environment (Binder reads it): Python and pip from conda-forge, then the runtime",
+        "# dependencies and the notebooks extra from PyPI through the hash-checked lock",
+        "# requirements/runtime.lock.txt (the same files as `python3 tasks.py env` installs). Then",
+        "# the package itself: Binder runs ./postBuild; conda users run `bash postBuild` once.",
         "# Written by `python3 tasks.py lock`; tests/test_packaging.py checks it is in step. Not the",
-        "# test, dev, docs or bench extras: developers use `python3 tasks.py env` (pip, hash-checked lock).",
+        "# test, dev, docs or bench extras: developers use `python3 tasks.py env`.",
         "name: initiative-lib",
         "channels:",
         "  - conda-forge",
         "dependencies:",
         f"  - python={CONDA_PYTHON}",
         "  - pip",
-        *(f"  - {name}=={pins[name]}" for name in runtime_requirements()),
         "  - pip:",
-        "      - -e .",
+        *(f"      - {line}" for line in CONDA_PIP),
         "",
     ]
     return "\n".join(lines)
