@@ -21,6 +21,7 @@ or the lock changes. Set ``INITIATIVE_VENV`` to use another folder.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import os
 import subprocess
@@ -207,19 +208,29 @@ def main_job() -> None:
     _run(PY, "-m", "initiative_lib.notebooks", *map(str, notebooks()), cwd=ROOT)
 
 
+def _lint_commands() -> list[list[str]]:
+    paths = ["initiative_lib", "tests", "benchmarks", "tasks.py"]
+    return [[str(BIN / "ruff"), "check", *paths], [str(BIN / "ruff"), "format", "--check", *paths], [str(BIN / "mypy")]]
+
+
 def lint() -> int:
     """``ruff check``, ``ruff format --check`` and ``mypy`` on the package (and ruff on the tests)."""
     ensure_env()
-    checks = [
-        [str(BIN / "ruff"), "check", "initiative_lib", "tests", "benchmarks", "tasks.py"],
-        [str(BIN / "ruff"), "format", "--check", "initiative_lib", "tests", "benchmarks", "tasks.py"],
-        [str(BIN / "mypy")],
-    ]
     failed = 0
-    for cmd in checks:
+    for cmd in _lint_commands():
         _say(" ".join(cmd))
         failed |= subprocess.run(cmd, cwd=ROOT, check=False).returncode
     return failed
+
+
+def _lint_quietly() -> tuple[int, str]:
+    """The linters with their output kept (the test command prints it after the tests)."""
+    failed, out = 0, []
+    for cmd in _lint_commands():
+        done = subprocess.run(cmd, cwd=ROOT, check=False, capture_output=True, text=True)
+        out.append(f"[tasks] {' '.join(cmd)}\n{done.stdout}{done.stderr}")
+        failed |= done.returncode
+    return failed, "".join(out)
 
 
 #: processes of the test run (pytest-xdist); the machine this is measured on has 2 cores
@@ -236,7 +247,9 @@ def _longest_first(paths: list[Path]) -> list[str]:
 def test() -> int:
     """Run the linters, the unit tests, doctests and the strict nbval check of every notebook."""
     ensure_env()
-    linted = lint()
+    # the linters (mostly mypy: about 23 CPU seconds without its cache, as on a fresh clone) run
+    # beside the tests, in the time a test process waits for the other at the end
+    lint_run = concurrent.futures.ThreadPoolExecutor(max_workers=1).submit(_lint_quietly)
     with tempfile.TemporaryDirectory(prefix="initiative-figures-") as regenerated:
         env = {
             **os.environ,
@@ -250,8 +263,9 @@ def test() -> int:
         # two worker processes (pytest-xdist), each test file (each notebook) whole on one of them
         cmd = [*pytest, "-n", str(TEST_WORKERS), "--dist", "loadfile"]
         if notebooks():
-            # notebooks first, longest first: their figures go to a temporary folder, which
-            # tests/test_regenerated_figures.py then compares with figures/, once they have all run
+            # notebooks longest first (tests/conftest.py starts the few longer test files before them):
+            # their figures go to a temporary folder, which tests/test_regenerated_figures.py then
+            # compares with figures/, once they have all run
             nbval = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
             cmd += [*nbval, *_longest_first(notebooks())]
         figures = "tests/test_regenerated_figures.py"
@@ -261,6 +275,8 @@ def test() -> int:
         cmd = [*pytest, figures]
         _say(" ".join(cmd))
         tested |= subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
+    linted, lint_output = lint_run.result()
+    sys.stderr.write(lint_output)
     if linted:
         _say("the linters failed (see above)")
     return tested or linted
