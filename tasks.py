@@ -21,6 +21,7 @@ or the lock changes. Set ``INITIATIVE_VENV`` to use another folder.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import os
 import subprocess
@@ -89,14 +90,14 @@ def ensure_env() -> None:
 
 
 def lock(*args: str) -> None:
-    """Refresh the lock files and ``environment.yml``'s pins from ``pyproject.toml``.
+    """Refresh the lock files, ``environment.yml`` and ``postBuild`` from ``pyproject.toml``.
 
     Without arguments the versions already locked are kept and only what
     ``pyproject.toml`` adds or removes changes; ``python3 tasks.py lock --upgrade``
     moves every package to the newest version its bounds allow.
     Runs ``uv pip compile --universal --generate-hashes`` (uv comes with the ``dev``
-    extra) for each lock, then pins the runtime packages of ``environment.yml`` to the
-    versions of ``requirements/runtime.lock.txt``. Review the diff, run
+    extra) for each lock, then writes ``environment.yml`` (Python and pip from conda-forge,
+    the runtime set from ``requirements/runtime.lock.txt``) and its ``postBuild``. Review the diff, run
     ``python3 tasks.py test`` (the environment is rebuilt from the new lock) and commit
     the three files together.
     """
@@ -111,10 +112,12 @@ def lock(*args: str) -> None:
         cmd += [*LOCK_CONSTRAINTS[path], *args, "--quiet"]
         _run(*cmd, "-o", path.relative_to(ROOT).as_posix(), cwd=ROOT)
     (ROOT / "environment.yml").write_text(environment_yml(), encoding="utf-8")
-    _say("wrote environment.yml")
+    (ROOT / "postBuild").write_text(POSTBUILD, encoding="utf-8")
+    (ROOT / "postBuild").chmod(0o755)
+    _say("wrote environment.yml and postBuild")
 
 
-#: the Python of the conda environment (Binder); its versions are the lock's for this Python
+#: the Python of the conda environment (Binder); pip installs the lock's versions for this Python
 CONDA_PYTHON = "3.12"
 
 
@@ -155,23 +158,40 @@ def runtime_requirements() -> list[str]:
     return [re.match(r"[A-Za-z0-9_.-]+", r).group(0).lower() for r in reqs]  # type: ignore[union-attr]
 
 
+#: the pip section of environment.yml: the runtime lock, every file hash-checked, wheels only
+CONDA_PIP = ("--require-hashes", "--only-binary=:all:", "-r requirements/runtime.lock.txt")
+#: what Binder runs after the environment (the package itself: pip's hash-checking mode refuses ``-e .``)
+POSTBUILD = """#!/bin/bash
+# Binder runs this after environment.yml; conda users run it once by hand. Written by tasks.py.
+set -euo pipefail
+python -m pip install --no-deps -e .
+"""
+
+
 def environment_yml() -> str:
-    """The text of ``environment.yml``: the runtime set pinned to ``requirements/runtime.lock.txt``."""
-    pins = locked_versions(RUNTIME_LOCK)
+    """The text of ``environment.yml``: Python and pip from conda-forge, the runtime set from the lock.
+
+    Only ``python`` and ``pip`` come from conda-forge; the runtime dependencies and the
+    ``notebooks`` extra are installed by pip from ``requirements/runtime.lock.txt`` with every
+    file's SHA-256 checked, the same files as ``python3 tasks.py env`` installs. conda writes
+    the pip lines to a requirements file beside ``environment.yml``, so the relative path holds.
+    The package itself is installed by ``postBuild`` (Binder runs it).
+    """
     lines = [
-        "# Conda environment (Binder reads it): the runtime dependencies and the notebooks extra of",
-        "# pyproject.toml, pinned to the versions of requirements/runtime.lock.txt for this Python.",
+        "# Conda environment (Binder reads it): Python and pip from conda-forge, then the runtime",
+        "# dependencies and the notebooks extra from PyPI through the hash-checked lock",
+        "# requirements/runtime.lock.txt (the same files as `python3 tasks.py env` installs). Then",
+        "# the package itself: Binder runs ./postBuild; conda users run `bash postBuild` once.",
         "# Written by `python3 tasks.py lock`; tests/test_packaging.py checks it is in step. Not the",
-        "# test, dev, docs or bench extras: developers use `python3 tasks.py env` (pip, hash-checked lock).",
+        "# test, dev, docs or bench extras: developers use `python3 tasks.py env`.",
         "name: initiative-lib",
         "channels:",
         "  - conda-forge",
         "dependencies:",
         f"  - python={CONDA_PYTHON}",
         "  - pip",
-        *(f"  - {name}=={pins[name]}" for name in runtime_requirements()),
         "  - pip:",
-        "      - -e .",
+        *(f"      - {line}" for line in CONDA_PIP),
         "",
     ]
     return "\n".join(lines)
@@ -188,19 +208,29 @@ def main_job() -> None:
     _run(PY, "-m", "initiative_lib.notebooks", *map(str, notebooks()), cwd=ROOT)
 
 
+def _lint_commands() -> list[list[str]]:
+    paths = ["initiative_lib", "tests", "benchmarks", "tasks.py"]
+    return [[str(BIN / "ruff"), "check", *paths], [str(BIN / "ruff"), "format", "--check", *paths], [str(BIN / "mypy")]]
+
+
 def lint() -> int:
     """``ruff check``, ``ruff format --check`` and ``mypy`` on the package (and ruff on the tests)."""
     ensure_env()
-    checks = [
-        [str(BIN / "ruff"), "check", "initiative_lib", "tests", "benchmarks", "tasks.py"],
-        [str(BIN / "ruff"), "format", "--check", "initiative_lib", "tests", "benchmarks", "tasks.py"],
-        [str(BIN / "mypy")],
-    ]
     failed = 0
-    for cmd in checks:
+    for cmd in _lint_commands():
         _say(" ".join(cmd))
         failed |= subprocess.run(cmd, cwd=ROOT, check=False).returncode
     return failed
+
+
+def _lint_quietly() -> tuple[int, str]:
+    """The linters with their output kept (the test command prints it after the tests)."""
+    failed, out = 0, []
+    for cmd in _lint_commands():
+        done = subprocess.run(cmd, cwd=ROOT, check=False, capture_output=True, text=True)
+        out.append(f"[tasks] {' '.join(cmd)}\n{done.stdout}{done.stderr}")
+        failed |= done.returncode
+    return failed, "".join(out)
 
 
 #: processes of the test run (pytest-xdist); the machine this is measured on has 2 cores
@@ -217,7 +247,9 @@ def _longest_first(paths: list[Path]) -> list[str]:
 def test() -> int:
     """Run the linters, the unit tests, doctests and the strict nbval check of every notebook."""
     ensure_env()
-    linted = lint()
+    # the linters (mostly mypy: about 23 CPU seconds without its cache, as on a fresh clone) run
+    # beside the tests, in the time a test process waits for the other at the end
+    lint_run = concurrent.futures.ThreadPoolExecutor(max_workers=1).submit(_lint_quietly)
     with tempfile.TemporaryDirectory(prefix="initiative-figures-") as regenerated:
         env = {
             **os.environ,
@@ -231,8 +263,9 @@ def test() -> int:
         # two worker processes (pytest-xdist), each test file (each notebook) whole on one of them
         cmd = [*pytest, "-n", str(TEST_WORKERS), "--dist", "loadfile"]
         if notebooks():
-            # notebooks first, longest first: their figures go to a temporary folder, which
-            # tests/test_regenerated_figures.py then compares with figures/, once they have all run
+            # notebooks longest first (tests/conftest.py starts the few longer test files before them):
+            # their figures go to a temporary folder, which tests/test_regenerated_figures.py then
+            # compares with figures/, once they have all run
             nbval = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
             cmd += [*nbval, *_longest_first(notebooks())]
         figures = "tests/test_regenerated_figures.py"
@@ -242,6 +275,8 @@ def test() -> int:
         cmd = [*pytest, figures]
         _say(" ".join(cmd))
         tested |= subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
+    linted, lint_output = lint_run.result()
+    sys.stderr.write(lint_output)
     if linted:
         _say("the linters failed (see above)")
     return tested or linted

@@ -77,19 +77,47 @@ def test_runtime_lock_agrees_with_the_dev_lock():
         assert {name: dev[name] for name in runtime} == runtime, python
 
 
-def test_environment_yml_is_the_runtime_set_pinned_to_the_lock():
+def test_environment_yml_takes_only_python_and_pip_from_conda_and_the_rest_from_the_lock():
+    """Issue 13: conda-forge gives Python and pip; pip installs the runtime lock, hash-checked.
+
+    No runtime package is pinned on the conda side (those versions were never checked against
+    conda-forge); the runtime set is exactly the lock's, the same files as ``tasks.py env``.
+    """
     tasks = _tasks()
     text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     assert text == tasks.environment_yml(), "environment.yml is out of step: run python3 tasks.py lock"
-    conda = dict(re.findall(r"^  - ([a-z0-9_.-]+)==(\S+)$", text, flags=re.MULTILINE))
+    conda = re.findall(r"^  - (\S+)$", text.split("\ndependencies:\n", 1)[1], flags=re.MULTILINE)
+    assert conda == [f"python={tasks.CONDA_PYTHON}", "pip", "pip:"]
+    assert re.findall(r"^channels:\n((?:  - .*\n)+)", text, flags=re.MULTILINE) == ["  - conda-forge\n"]
+    pip_lines = re.findall(r"^      - (.+)$", text, flags=re.MULTILINE)
+    assert pip_lines == ["--require-hashes", "--only-binary=:all:", "-r requirements/runtime.lock.txt"]
+    # conda writes the pip lines to a requirements file beside environment.yml: the path is relative to it
+    lock = ROOT / pip_lines[-1].split(" ", 1)[1]
+    assert lock == tasks.RUNTIME_LOCK
+    assert lock.is_file()
+    entries = _lock_entries(lock)
+    assert entries
+    assert all(hashes for *_, hashes in entries), "every locked file must carry its SHA-256"
+    names = {name for name, *_ in entries}
     meta = _project()
     runtime = [*meta["dependencies"], *meta["optional-dependencies"]["notebooks"]]
-    assert set(conda) == {Requirement(r).name.lower() for r in runtime}
+    assert {Requirement(r).name.lower() for r in runtime} <= names
     for extra in ("test", "dev", "docs", "bench"):
         for req in meta["optional-dependencies"][extra]:
-            assert Requirement(req).name.lower() not in conda, f"{req} ({extra}) must not be in environment.yml"
-    locked = tasks.locked_versions(ROOT / "requirements" / "runtime.lock.txt")
-    assert all(locked[name] == version for name, version in conda.items())
+            assert Requirement(req).name.lower() not in names, f"{req} ({extra}) must not be in the runtime lock"
+
+
+def test_postbuild_installs_the_package_without_dependencies():
+    """pip's hash-checking mode refuses ``-e .`` beside the lock, so Binder's postBuild installs it."""
+    tasks = _tasks()
+    post = ROOT / "postBuild"
+    assert post.read_text(encoding="utf-8") == tasks.POSTBUILD, "postBuild is out of step: run python3 tasks.py lock"
+    assert os.access(post, os.X_OK), "Binder runs postBuild only when it is executable"
+    commands = [line for line in tasks.POSTBUILD.splitlines() if line and not line.startswith("#")]
+    assert commands == ["set -euo pipefail", "python -m pip install --no-deps -e ."]
+    # a binder/ folder would make Binder ignore environment.yml and postBuild at the top level
+    assert not (ROOT / "binder").exists()
+    assert not (ROOT / ".binder").exists()
 
 
 def test_jupyterlab_is_an_extra_that_the_set_up_installs():

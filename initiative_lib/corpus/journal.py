@@ -32,9 +32,9 @@ import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from initiative_lib.errors import CorpusError
+from initiative_lib.errors import CorpusError, where
 
-__all__ = ["JOURNAL_FILE", "STAGING_DIR", "commit_files", "corpus_lock", "has_pending", "recover"]
+__all__ = ["JOURNAL_FILE", "STAGING_DIR", "commit_files", "corpus_lock", "has_pending", "path_inside", "recover"]
 
 JOURNAL_FILE = ".journal.json"
 STAGING_DIR = ".staging"
@@ -96,6 +96,38 @@ def corpus_lock(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def path_inside(root: Path, rel: str, file: Path, row: int | str, field: str) -> Path:
+    """``root / rel`` resolved, or CorpusError naming file, row and field if it leaves ``root``.
+
+    A path read from a corpus file is data: a NUL byte in it (which the operating system
+    refuses with a bare ``ValueError``) or a path leaving the folder is an error naming where it
+    was read.
+
+    Examples
+    --------
+    >>> path_inside(Path("/c"), "texts/a.txt", Path("/c/SHA256SUMS"), 2, "path").as_posix()
+    '/c/texts/a.txt'
+    >>> path_inside(Path("/c"), "a\\x00.txt", Path("/c/SHA256SUMS"), 2, "path")
+    Traceback (most recent call last):
+    ...
+    initiative_lib.errors.CorpusError: /c/SHA256SUMS, row 2, field 'path': path 'a\\x00.txt' contains a NUL byte; ...
+    """
+    if "\x00" in rel:
+        msg = (
+            f"{where(file, row, field)}: path {rel!r} contains a NUL byte; "
+            f"expected a relative path inside the corpus folder {root}"
+        )
+        raise CorpusError(msg)
+    target = (root / rel).resolve()
+    if Path(rel).is_absolute() or not target.is_relative_to(root.resolve()):
+        msg = (
+            f"{where(file, row, field)}: path {rel!r} leaves the corpus folder {root}; "
+            "expected a relative path inside it"
+        )
+        raise CorpusError(msg)
+    return target
+
+
 def has_pending(root: Path) -> bool:
     """Whether an interrupted change left a journal (the folder needs :func:`recover`)."""
     return (root / JOURNAL_FILE).is_file()
@@ -137,8 +169,12 @@ def recover(root: Path, *, locked: bool = False) -> str | None:
     except (ValueError, KeyError, TypeError) as err:
         msg = f"{journal}: unreadable journal ({err}); expected the JSON written by a corpus change"
         raise CorpusError(msg) from None
-    for staged_rel, target_rel, sha in steps:
-        staged, target = root / staged_rel, root / target_rel
+    # the journal is data on disk: every path is checked before anything moves
+    places = [
+        (path_inside(root, staged_rel, journal, row, "staged"), path_inside(root, target_rel, journal, row, "target"))
+        for row, (staged_rel, target_rel, _sha) in enumerate(steps, start=1)
+    ]
+    for (staged, target), (_staged_rel, _target_rel, sha) in zip(places, steps, strict=True):
         if staged.is_file():
             if sha256_file(staged) != sha:
                 msg = f"{staged}: staged file differs from the SHA-256 in {journal}; expected {sha}"

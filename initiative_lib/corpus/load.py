@@ -35,7 +35,7 @@ import pandas as pd
 
 from initiative_lib.corpus import schema
 from initiative_lib.corpus.features import SegmentFeatures, features_from_segments, read_features
-from initiative_lib.corpus.journal import recover, sha256_file
+from initiative_lib.corpus.journal import path_inside, recover, sha256_file
 from initiative_lib.errors import ChecksumError, CorpusError, expected_one_of, where
 from initiative_lib.paths import corpus_dir as resolve_corpus_dir
 from initiative_lib.text.cleaning import clean_text
@@ -147,18 +147,6 @@ def verify_checksums(root: Path) -> None:
     if unlisted:
         msg = f"{root}: file {unlisted[0]!r} is not listed in {schema.CHECKSUMS_FILE} (unlisted: {unlisted[:5]})"
         raise CorpusError(msg)
-
-
-def path_inside(root: Path, rel: str, file: Path, row: int | str, field: str) -> Path:
-    """``root / rel`` resolved, or CorpusError naming file, row and field if it leaves ``root``."""
-    target = (root / rel).resolve()
-    if Path(rel).is_absolute() or not target.is_relative_to(root.resolve()):
-        msg = (
-            f"{where(file, row, field)}: path {rel!r} leaves the corpus folder {root}; "
-            "expected a relative path inside it"
-        )
-        raise CorpusError(msg)
-    return target
 
 
 # ---------------------------------------------------------------- manifest

@@ -4,6 +4,8 @@ was expected, never a raw traceback and never silent acceptance. Texts are inven
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import shutil
 import warnings
 from pathlib import Path
@@ -17,7 +19,7 @@ from helpers import write_tiny_corpus
 from initiative_lib.build.add import add_document, read_user_text
 from initiative_lib.build.folder import read_text_folder
 from initiative_lib.cli import main, parser
-from initiative_lib.corpus import schema
+from initiative_lib.corpus import journal, schema
 from initiative_lib.corpus.debates import SPEECH_COLUMNS, debate_matrix, load_debate_speeches
 from initiative_lib.corpus.features import features_from_segments, write_features
 from initiative_lib.corpus.load import checksum_lines, load_corpus, load_segments, validate_corpus
@@ -117,6 +119,47 @@ def test_malformed_checksum_lines(root: Path, line: str, expected: str) -> None:
         fh.write(line + "\n")
     with pytest.raises(CorpusError, match=rf"^{path}, row {n}: {expected}"):
         load_corpus(corpus_dir=root)
+
+
+@pytest.mark.parametrize("at", ["path", "digest"])
+def test_nul_byte_in_checksums_is_named(root: Path, at: str) -> None:
+    """Issue 11: a NUL byte in SHA256SUMS raised ValueError ("embedded null byte") from the OS call."""
+    path = root / schema.CHECKSUMS_FILE
+    lines = path.read_text().splitlines()
+    n = next(i for i, line in enumerate(lines, start=1) if line.endswith("  documents.csv"))
+    digest, name = lines[n - 1].split("  ")
+    lines[n - 1] = f"{digest}  docu\x00ments.csv" if at == "path" else f"{digest[:10]}\x00{digest[11:]}  {name}"
+    path.write_text("\n".join(lines) + "\n")
+    expected = (
+        r"path 'docu\\x00ments\.csv' contains a NUL byte" if at == "path" else "expected '<64 hex digits>  <path>'"
+    )
+    for run in (lambda: load_corpus(corpus_dir=root), lambda: validate_corpus(corpus_dir=root)):
+        with pytest.raises(CorpusError, match=rf"^{path}, row {n}(, field 'path')?: {expected}"):
+            run()
+
+
+@pytest.mark.parametrize(
+    ("staged", "target", "expected"),
+    [
+        (".staging/0-a.txt", "texts/a\x00.txt", r"path 'texts/a\\x00.txt' contains a NUL byte"),
+        (".staging/0-a\x00.txt", "texts/a.txt", r"path '.staging/0-a\\x00.txt' contains a NUL byte"),
+        (".staging/0-a.txt", "../outside.txt", r"path '../outside.txt' leaves the corpus folder"),
+        ("../elsewhere.txt", "texts/a.txt", r"path '../elsewhere.txt' leaves the corpus folder"),
+    ],
+)
+def test_journal_paths_are_checked_before_any_move(root: Path, staged: str, target: str, expected: str) -> None:
+    """A pending journal is data on disk: its paths must stay inside the corpus and hold no NUL byte."""
+    (root / journal.STAGING_DIR).mkdir()
+    (root / ".staging/0-a.txt").write_bytes(b"staged")
+    (root.parent / "elsewhere.txt").write_bytes(b"staged")
+    move = {"staged": staged, "target": target, "sha256": hashlib.sha256(b"staged").hexdigest()}
+    (root / journal.JOURNAL_FILE).write_text(json.dumps({"moves": [move]}))
+    before = snapshot(root.parent)
+    with pytest.raises(
+        CorpusError, match=rf"^{root / journal.JOURNAL_FILE}, row 1, field '(staged|target)': {expected}"
+    ):
+        load_corpus(corpus_dir=root)
+    assert snapshot(root.parent) == before
 
 
 def test_checksums_not_utf8(root: Path) -> None:

@@ -25,10 +25,23 @@ def data():
     return analysis_data()
 
 
-def test_cached_model_equals_a_fresh_fit(data, tmp_path):
-    fresh = headline_model(data)
-    first, how1 = cached_headline_model(data, cache=tmp_path)
-    second, how2 = cached_headline_model(data, cache=tmp_path)
+@pytest.fixture(scope="module")
+def fresh(data):
+    """The headline model fitted without any cache: what every cached model must equal."""
+    return headline_model(data)
+
+
+@pytest.fixture(scope="module")
+def filled(data, tmp_path_factory):
+    """A cache folder after one ``cached_headline_model`` call into it, with what that call returned."""
+    folder = tmp_path_factory.mktemp("model-cache")
+    model, how = cached_headline_model(data, cache=folder)
+    return folder, model, how
+
+
+def test_cached_model_equals_a_fresh_fit(data, fresh, filled):
+    folder, first, how1 = filled
+    second, how2 = cached_headline_model(data, cache=folder)
     assert (how1, how2) == ("fitted", "cache")
     for model in (first, second):
         assert np.array_equal(model.topic_term.to_numpy(), fresh.topic_term.to_numpy())
@@ -37,18 +50,18 @@ def test_cached_model_equals_a_fresh_fit(data, tmp_path):
         assert model.document_topics.equals(fresh.document_topics)
         assert model.transform(data.target, by_document=True).equals(fresh.transform(data.target, by_document=True))
     assert second.topic_labels().equals(fresh.topic_labels())
-    files = sorted(p.name for p in (tmp_path / "models").iterdir())
+    files = sorted(p.name for p in (folder / "models").iterdir())
     key = model_key(data, k=15, method="lda", random_state=2020)
     assert files == [f"{key}.json", f"{key}.npz"]  # data only: no pickle anywhere
-    with np.load(tmp_path / "models" / f"{key}.npz", allow_pickle=False) as npz:
+    with np.load(folder / "models" / f"{key}.npz", allow_pickle=False) as npz:
         assert "components" in npz.files
-    meta = json.loads((tmp_path / "models" / f"{key}.json").read_text(encoding="utf-8"))
+    meta = json.loads((folder / "models" / f"{key}.json").read_text(encoding="utf-8"))
     assert meta["key"] == key
     assert set(meta["sha256"]) == set(npz.files)
 
 
-def test_a_damaged_entry_is_reported_and_refitted(data, tmp_path):
-    cached_headline_model(data, cache=tmp_path)
+def test_a_damaged_entry_is_reported_and_refitted(data, fresh, filled, tmp_path):
+    shutil.copytree(filled[0] / "models", tmp_path / "models")  # an entry as cached_headline_model wrote it
     key = model_key(data, k=15, method="lda", random_state=2020)
     path = tmp_path / "models" / f"{key}.npz"
     with np.load(path, allow_pickle=False) as npz:
@@ -58,7 +71,7 @@ def test_a_damaged_entry_is_reported_and_refitted(data, tmp_path):
     with pytest.warns(RuntimeWarning, match="topic_term.*SHA-256"):
         model, how = cached_headline_model(data, cache=tmp_path)
     assert how == "fitted"
-    assert np.array_equal(model.topic_term.to_numpy(), headline_model(data).topic_term.to_numpy())
+    assert np.array_equal(model.topic_term.to_numpy(), fresh.topic_term.to_numpy())
 
 
 def test_the_key_follows_the_specification(data):
