@@ -315,6 +315,39 @@ def fit_prepared(
     )
 
 
+def is_stored(
+    prep: PreparedMatrix, k: int, method: str, random_state: int, max_iter: int | None, options: Mapping[str, Any]
+) -> bool:
+    """Whether :func:`fit_prepared` would read this model from the model store instead of fitting it.
+
+    Callers that fit in worker processes use it to read stored models in
+    their own process instead (no worker to start, no model to send back).
+    """
+    from initiative_lib.topics.store import is_stored as stored
+
+    options = dict(options)
+    if method != "lda" or options.get("solver", "vectorized") != "vectorized" or "weighting" in options:
+        return False
+    if max_iter is None:
+        max_iter = DEFAULT_MAX_ITER[method]
+    try:
+        est = _make_estimator(method, k, random_state, check_int(max_iter, "max_iter", minimum=1), options)
+    except (TypeError, ValueError):
+        return False  # fit_prepared names the error
+    key = store_key_of(est, prep.X, prep.vocab, k, method, random_state, max_iter)
+    return stored(key)
+
+
+def store_key_of(
+    est: Any, X: sp.csr_matrix, vocab: pd.Index, k: int, method: str, random_state: int, max_iter: int
+) -> str:
+    """The model-store key of fitting ``est`` to ``X`` (:func:`initiative_lib.topics.store.store_key`)."""
+    from initiative_lib.topics.store import store_key
+
+    return store_key(X, vocab, k=k, method=method, random_state=random_state, max_iter=max_iter,
+                     params=est.get_params())  # fmt: skip
+
+
 def _fit_stored(
     est: Any, X: sp.csr_matrix, vocab: pd.Index, k: int, method: str, random_state: int, max_iter: int
 ) -> tuple[Any, np.ndarray]:
@@ -322,10 +355,9 @@ def _fit_stored(
 
     A stored fit gives the same arrays as fitting (:mod:`initiative_lib.topics.store`).
     """
-    from initiative_lib.topics.store import StoredFit, fetch_or_fit, store_key
+    from initiative_lib.topics.store import StoredFit, fetch_or_fit
 
-    key = store_key(X, vocab, k=k, method=method, random_state=random_state, max_iter=max_iter,
-                    params=est.get_params())  # fmt: skip
+    key = store_key_of(est, X, vocab, k, method, random_state, max_iter)
 
     def fit() -> StoredFit:
         with threadpool_limits(limits=1):

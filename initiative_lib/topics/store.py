@@ -68,7 +68,7 @@ from initiative_lib.corpus.features import atomic_write_bytes
 from initiative_lib.errors import CacheWarning
 from initiative_lib.paths import cache_dir
 
-__all__ = ["STORE_ENV", "StoredFit", "fetch_or_fit", "store_enabled", "store_key"]
+__all__ = ["STORE_ENV", "StoredFit", "fetch_or_fit", "is_stored", "store_enabled", "store_key"]
 
 #: environment variable that turns the store off (``0``, ``off``, ``no``, ``false``)
 STORE_ENV = "INITIATIVE_MODEL_STORE"
@@ -214,6 +214,18 @@ def _key_lock(path: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()  # releases the lock
+
+
+def is_stored(key: str, *, cache: str | os.PathLike[str] | None = None) -> bool:
+    """Whether the store is on and holds a file for ``key`` (not yet checked: :func:`fetch_or_fit` checks it).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> is_stored("f" * 32, cache=tempfile.mkdtemp())
+    False
+    """
+    return store_enabled() and (cache_dir(cache) / FOLDER / f"{key}.npz").is_file()
 
 
 def fetch_or_fit(key: str, fit: Callable[[], StoredFit], *, cache: str | os.PathLike[str] | None = None) -> StoredFit:

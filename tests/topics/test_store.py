@@ -217,3 +217,19 @@ def test_no_rows_without_counts_no_warning(cache, dtm):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fit_topics(dtm, 3, random_state=0, max_iter=2)
+
+
+def test_the_ensemble_reads_stored_models_without_workers(cache, dtm, monkeypatch):
+    from initiative_lib.topics import stability
+
+    first = fit_seed_ensemble(dtm, 3, seeds=[0, 1, 2], max_iter=3, n_jobs=2)
+
+    class NoPool:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("no worker processes when every model is stored")
+
+    monkeypatch.setattr(stability, "ProcessPoolExecutor", NoPool)
+    again = fit_seed_ensemble(dtm, 3, seeds=[0, 1, 2], max_iter=3, n_jobs=2)
+    for a, b in zip(first.models, again.models, strict=True):
+        _assert_same(a, b, dtm)
+    pd.testing.assert_frame_equal(first.alignment, again.alignment, check_exact=True)
