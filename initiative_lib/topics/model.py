@@ -315,7 +315,7 @@ def fit_prepared(
     )
 
 
-def is_stored(
+def fit_is_stored(
     prep: PreparedMatrix, k: int, method: str, random_state: int, max_iter: int | None, options: Mapping[str, Any]
 ) -> bool:
     """Whether :func:`fit_prepared` would read this model from the model store instead of fitting it.
