@@ -11,7 +11,11 @@ figures), so ``--jobs 2`` (the default) runs two at a time, each in its own
 process and kernel; their outputs are the same as one at a time. The command
 line starts the longest notebooks first (:func:`longest_first`), so that the
 short ones fill the gaps at the end instead of one long notebook running alone.
-Progress bars are turned off in the kernels (``INITIATIVE_PROGRESS=0``), so
+Notebooks that fit the same topic model share it through the model store
+(:mod:`initiative_lib.topics.store`): the first fits and stores it, a notebook
+running beside it that asks for it meanwhile waits for that fit, later ones
+read it; each notebook still fits whatever the store lacks, so any one of them
+run alone gives the same outputs. Progress bars are turned off in the kernels (``INITIATIVE_PROGRESS=0``), so
 stored outputs hold no timings.
 """
 

@@ -41,6 +41,8 @@ METHOD = "lda"
 #: the grid of K and the seeds over which notebook 03 compares diagnostics
 K_GRID = (5, 10, 15, 20, 25)
 SEEDS = (2020, 2021, 2022)
+#: rows that the preprocessing leaves without counts are expected (see :func:`headline_model`)
+EMPTY_ROWS = "keep"
 #: the day the initiative was released: the date filter keeps documents written before it
 STUDY_DATE = "2020-11-18"
 #: a run of at least this many tokens that already occurred earlier in the target is a verbatim repeat
@@ -266,5 +268,11 @@ def _without_repeats(target_raw: DocumentTermMatrix, target: str, corpus_dir: st
 def headline_model(
     data: AnalysisData, *, k: int = K, method: str = METHOD, random_state: int = RANDOM_STATE
 ) -> TopicModel:
-    """Fit the topic model of the specification to ``data.fit``."""
-    return fit_topics(data.fit, k, method=method, random_state=random_state)
+    """Fit the topic model of the specification to ``data.fit``.
+
+    Rows left without counts by the preprocessing (127 of 16,896 segments in
+    the headline specification: headings and short lines made only of
+    stopwords or rare terms) are expected and kept: they take no part in the
+    fit and get equal shares and weight 0 (``empty_rows="keep"``, no warning).
+    """
+    return fit_topics(data.fit, k, method=method, random_state=random_state, empty_rows=EMPTY_ROWS)

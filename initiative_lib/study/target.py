@@ -57,6 +57,7 @@ scores more than a short one on the same theme.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 
@@ -555,7 +556,13 @@ def g2_threshold(alpha: float = 0.05, *, n_tests: int = 1) -> float:
         msg = f"alpha must be between 0 and 1; got {alpha!r}"
         raise ValueError(msg)
     n_tests = check_int(n_tests, "n_tests", minimum=1)
-    return float(stats.chi2.isf(alpha / n_tests, df=1))
+    return _chi2_isf(alpha / n_tests)
+
+
+@functools.lru_cache(maxsize=1024)
+def _chi2_isf(q: float) -> float:
+    """``chi2(1).isf(q)``, remembered: reports ask for the same few thresholds once per term."""
+    return float(stats.chi2.isf(q, df=1))
 
 
 # ---------------------------------------------------------------- framing profile

@@ -497,6 +497,20 @@ def _tfidf_unit(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     return (sp.diags(np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)) @ x).tocsr()
 
 
+def _row_dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
+    """``a.multiply(b).sum()`` of two one-row matrices, without building the product matrix.
+
+    With sorted indices the products come in column order, as in scipy's
+    element-wise product, and are summed by the same ``numpy.sum``: the same
+    number to the last bit (``tests/study/test_units.py``).
+    """
+    if not (a.has_sorted_indices and b.has_sorted_indices):
+        return float(a.multiply(b).sum())
+    _, ia, ib = np.intersect1d(a.indices, b.indices, assume_unique=True, return_indices=True)
+    products = a.data[ia] * b.data[ib]
+    return float(np.sum(products[products != 0]))  # scipy keeps no zero products
+
+
 def similarity_baseline(
     content: DocumentTermMatrix,
     pooled: DocumentTermMatrix,
@@ -580,19 +594,20 @@ def similarity_baseline(
     pooled_x = pooled.counts.tocsr().astype(np.float64)
     unit_vec = {u: _tfidf_unit(pooled_x[row_of[u]], idf) for u in names}
     doc_row = {d: i for i, d in enumerate(doc_ids)}
+    left_out: dict[str, sp.csr_matrix | None] = {}  # a unit without one document, by that document
+
+    def without(u: str, doc_id: str) -> sp.csr_matrix | None:
+        if doc_id not in left_out:
+            rest = pooled_x[row_of[u]] - docs.counts[doc_row[doc_id]]
+            left_out[doc_id] = _tfidf_unit(rest, idf) if rest.count_nonzero() else None
+        return left_out[doc_id]
 
     def cosines(c: np.ndarray, doc_id: str) -> dict[str, float]:
         x = _tfidf_unit(sp.csr_matrix(np.asarray(c, dtype=np.float64)[None, :]), idf)
         out = {}
         for u in names:
-            ref = unit_vec[u]
-            if unit_map.get(doc_id) == u:
-                rest = pooled_x[row_of[u]] - docs.counts[doc_row[doc_id]]
-                if not rest.count_nonzero():
-                    out[u] = np.nan
-                    continue
-                ref = _tfidf_unit(rest, idf)
-            out[u] = float(x.multiply(ref).sum())
+            ref = without(u, doc_id) if unit_map.get(doc_id) == u else unit_vec[u]
+            out[u] = np.nan if ref is None else _row_dot(x, ref)
         return out
 
     return length_matched_baseline(

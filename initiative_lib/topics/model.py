@@ -46,6 +46,7 @@ identical numbers whatever the machine's thread settings.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -264,13 +265,17 @@ def fit_prepared(
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     X = prep.X if method == "lda" else prep.weighted(str(weighting))
     est = _make_estimator(method, k, random_state, max_iter, options)
-    with threadpool_limits(limits=1):
-        est.fit(X)
+    theta: np.ndarray | None = None
+    if shares and type(est).__name__ == "VectorizedLDA":  # kept in the model store (topics.store)
+        est, theta = _fit_stored(est, X, prep.vocab, k, method, random_state, max_iter)
+    else:
+        with threadpool_limits(limits=1):
+            est.fit(X)
     beta = _normalise_rows(est.components_)
     topics = _topic_columns(k)
     topic_term = pd.DataFrame(beta, index=topics, columns=pd.Index(prep.vocab, name="term"))
     if shares:
-        theta = _shares(method, est, X)
+        theta = _shares(method, est, X) if theta is None else theta
         rows, tokens = prep.rows, prep.tokens
         seg = pd.DataFrame(theta, index=row_index(rows), columns=topics)
         docs = _document_shares(theta, tokens, prep.doc_codes, prep.doc_ids, topics)
@@ -308,6 +313,68 @@ def fit_prepared(
         config=config,
         estimator=est,
     )
+
+
+def fit_is_stored(
+    prep: PreparedMatrix, k: int, method: str, random_state: int, max_iter: int | None, options: Mapping[str, Any]
+) -> bool:
+    """Whether :func:`fit_prepared` would read this model from the model store instead of fitting it.
+
+    Callers that fit in worker processes use it to read stored models in
+    their own process instead (no worker to start, no model to send back).
+    """
+    from initiative_lib.topics.store import is_stored as stored
+
+    options = dict(options)
+    if method != "lda" or options.get("solver", "vectorized") != "vectorized" or "weighting" in options:
+        return False
+    if max_iter is None:
+        max_iter = DEFAULT_MAX_ITER[method]
+    try:
+        est = _make_estimator(method, k, random_state, check_int(max_iter, "max_iter", minimum=1), options)
+    except (TypeError, ValueError):
+        return False  # fit_prepared names the error
+    key = store_key_of(est, prep.X, prep.vocab, k, method, random_state, max_iter)
+    return stored(key)
+
+
+def store_key_of(
+    est: Any, X: sp.csr_matrix, vocab: pd.Index, k: int, method: str, random_state: int, max_iter: int
+) -> str:
+    """The model-store key of fitting ``est`` to ``X`` (:func:`initiative_lib.topics.store.store_key`)."""
+    from initiative_lib.topics.store import store_key
+
+    return store_key(X, vocab, k=k, method=method, random_state=random_state, max_iter=max_iter,
+                     params=est.get_params())  # fmt: skip
+
+
+def _fit_stored(
+    est: Any, X: sp.csr_matrix, vocab: pd.Index, k: int, method: str, random_state: int, max_iter: int
+) -> tuple[Any, np.ndarray]:
+    """Fit ``est`` (a VectorizedLDA) and infer the row shares, or read both from the model store.
+
+    A stored fit gives the same arrays as fitting (:mod:`initiative_lib.topics.store`).
+    """
+    from initiative_lib.topics.store import StoredFit, fetch_or_fit
+
+    key = store_key_of(est, X, vocab, k, method, random_state, max_iter)
+
+    def fit() -> StoredFit:
+        with threadpool_limits(limits=1):
+            est.fit(X)
+        scalars = {name: getattr(est, name) for name in _FITTED_SCALARS}
+        return StoredFit(est.components_, _shares(method, est, X), scalars)
+
+    stored = fetch_or_fit(key, fit)
+    if not hasattr(est, "components_"):  # read from the store: set what fit() sets
+        est._set_components(stored.components)
+        for name in _FITTED_SCALARS:
+            setattr(est, name, stored.scalars[name])
+    return est, stored.theta
+
+
+#: the scalars VectorizedLDA.fit sets beside its arrays
+_FITTED_SCALARS = ("doc_topic_prior_", "topic_word_prior_", "n_features_in_", "n_iter_")
 
 
 def _document_shares(
@@ -539,6 +606,7 @@ def fit_topics(
     method: str = "lda",
     random_state: int,
     max_iter: int | None = None,
+    empty_rows: str = "warn",
     **options: Any,
 ) -> TopicModel:
     """Fit an LDA or NMF topic model to a document-term matrix.
@@ -564,6 +632,13 @@ def fit_topics(
         which by default runs ``inner_iter=3`` document iterations per pass;
         10 with ``solver="sklearn"``, as scikit-learn); NMF: solver sweeps
         (default 200, stops earlier at ``tol``).
+    empty_rows : {"warn", "raise", "keep"}
+        What to do when some rows have no counts (after vocabulary pruning,
+        say): they take no part in the fit and get equal shares ``1/k`` and
+        weight 0 in ``document_topics``. ``"warn"`` (default): fit, with a
+        :class:`UserWarning` giving their number and first ids; ``"raise"``:
+        ``ValueError``; ``"keep"``: fit silently (for callers that expect
+        them and say why). A matrix without any counts always raises.
     **options
         Passed to the estimator (LDA: ``doc_topic_prior``, ``topic_word_prior``
         and, for the vectorised solver, ``inner_iter``, ``mean_change_tol``,
@@ -591,20 +666,41 @@ def fit_topics(
     """
     method = check_method(method)
     seed = check_seed(random_state)
+    empty_rows = str(check_option(empty_rows, "empty_rows", EMPTY_ROWS))
     k = check_k(k, *dtm.shape)
-    _check_nonzero_rows(dtm)
+    _check_nonzero_rows(dtm, empty_rows)
     return fit_prepared(prepare_matrix(dtm), k, method, seed, max_iter, options)
 
 
-def _check_nonzero_rows(dtm: DocumentTermMatrix) -> None:
+#: what :func:`fit_topics` does with rows without counts
+EMPTY_ROWS: tuple[str, ...] = ("warn", "raise", "keep")
+
+
+def _check_nonzero_rows(dtm: DocumentTermMatrix, empty_rows: str = "warn") -> None:
     """Raise on a matrix without any counts (nothing to fit; the solvers would return noise or NaN).
 
-    Rows without counts among others are allowed: they arise from vocabulary
-    pruning (the headline specification has 127 of 16,896) and get topic
-    shares from the prior only.
+    Rows without counts among others arise from vocabulary pruning (the
+    headline specification has 127 of 16,896) and get topic shares from the
+    prior only: ``empty_rows`` says whether that warns, raises or passes.
     """
     if not isinstance(dtm, DocumentTermMatrix):
         return  # prepare_matrix names the type error
     if dtm.counts.nnz == 0 or not np.any(dtm.counts.data):
         msg = f"dtm has no counts at all ({dtm.shape[0]} rows, {dtm.shape[1]} terms); expected some non-zero rows"
         raise ValueError(msg)
+    if empty_rows == "keep":
+        return
+    empty = np.flatnonzero(np.asarray(abs(dtm.counts).sum(axis=1)).ravel() == 0)
+    if not len(empty):
+        return
+    ids = row_index(dtm.rows.iloc[empty[:3]]).tolist()
+    msg = (
+        f"dtm has {len(empty)} of {dtm.shape[0]} rows without counts (first: positions "
+        f"{empty[:3].tolist()}, ids {ids}); they get equal topic shares 1/k and weight 0"
+    )
+    if empty_rows == "raise":
+        msg += "; expected every row to have counts (empty_rows='raise')"
+        raise ValueError(msg)
+    warnings.warn(
+        msg + "; pass empty_rows='keep' to fit without this warning or 'raise' to refuse", UserWarning, stacklevel=3
+    )

@@ -63,7 +63,7 @@ import scipy.sparse as sp
 from initiative_lib.checks import check_int, check_option, check_random_state, check_seed
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.topics.diagnostics import align_topics
-from initiative_lib.topics.model import TopicModel, check_k, check_method, fit_prepared, prepare_matrix
+from initiative_lib.topics.model import TopicModel, check_k, check_method, fit_is_stored, fit_prepared, prepare_matrix
 
 REFERENCES: tuple[str, ...] = ("medoid", "first")
 
@@ -168,11 +168,13 @@ def fit_seed_ensemble(
     k = check_k(k, *dtm.shape)
     prep = prepare_matrix(dtm)
     jobs = [(prep, k, method, s, max_iter, options) for s in seed_list]
-    if n_jobs == 1:
-        models = [_fit_one(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs))) as pool:
-            models = list(pool.map(_fit_one, jobs))
+    # models already in the model store are read here; only the others go to worker processes
+    todo = [i for i, s in enumerate(seed_list) if not fit_is_stored(prep, k, method, s, max_iter, options)]
+    pooled: dict[int, TopicModel] = {}
+    if n_jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=min(n_jobs, len(todo))) as pool:
+            pooled = dict(zip(todo, pool.map(_fit_one, [jobs[i] for i in todo]), strict=True))
+    models = [pooled[i] if i in pooled else _fit_one(job) for i, job in enumerate(jobs)]
     n = len(models)
     pair = np.eye(n)
     for i in range(n):

@@ -5,10 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from initiative_lib.corpus.matrix import from_counts
 from initiative_lib.methods.preprocess import PreprocessConfig
 from initiative_lib.methods.similarity import tfidf_similarity
+from initiative_lib.study import units
 from initiative_lib.study.units import SCALING_CONFIG, pool_units, scale_units, similarity_baseline
 
 
@@ -80,3 +84,16 @@ def test_scale_units_drops_place_names_and_gives_bootstrap_intervals():
     assert fit.ci_method == "segment bootstrap"
     with pytest.raises(ValueError, match="one unit per row"):
         scale_units(seg, units[:3], direction=("A", "C"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 400), st.floats(0.01, 0.9))
+def test_row_dot_is_scipys_elementwise_product_sum_to_the_last_bit(seed, n_cols, density):
+    rng = np.random.default_rng(seed)
+    a, b = (sp.random(1, n_cols, density=density, format="csr", random_state=rng) for _ in range(2))
+    b.data[: len(b.data) // 5] = 0.0  # explicit zeros are dropped by scipy's product
+    a.sort_indices()
+    b.sort_indices()
+    assert units._row_dot(a, b) == float(a.multiply(b).sum())
+    unsorted = sp.csr_matrix((a.data[::-1], a.indices[::-1], a.indptr), shape=a.shape)
+    assert units._row_dot(unsorted, b) == float(unsorted.multiply(b).sum())

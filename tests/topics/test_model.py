@@ -164,7 +164,7 @@ def test_empty_rows_get_equal_shares():
     rows = pd.DataFrame({"doc_id": ["x", "x", "y", "z"], "seg_no": [1, 2, 1, 1], "n_tokens": 4})
     dtm = from_counts(segs, rows)
     for method in ("nmf", "lda"):
-        m = fit_topics(dtm, 2, method=method, random_state=0)
+        m = fit_topics(dtm, 2, method=method, random_state=0, empty_rows="keep")
         np.testing.assert_allclose(m.segment_topics.iloc[1].to_numpy(), [0.5, 0.5])
         np.testing.assert_allclose(m.document_topics.loc["x"].to_numpy(), m.segment_topics.iloc[0].to_numpy())
 
