@@ -254,20 +254,12 @@ def fit_prepared(
     (the K grid needs only the topic-term weights): the model's
     ``segment_topics``, ``document_topics``, ``rows`` and ``tokens`` are then empty.
     """
-    options = dict(options)
-    weighting = options.pop("weighting", "proportion") if method == "nmf" else None
-    if method == "lda" and "weighting" in options:
-        msg = f"weighting applies to method='nmf' only; got weighting={options['weighting']!r} with method='lda'"
-        raise ValueError(msg)
-    if max_iter is None:
-        sklearn_lda = method == "lda" and options.get("solver") == "sklearn"
-        max_iter = SKLEARN_LDA_MAX_ITER if sklearn_lda else DEFAULT_MAX_ITER[method]
-    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    est, max_iter, weighting = _estimator(method, k, random_state, max_iter, options)
     X = prep.X if method == "lda" else prep.weighted(str(weighting))
-    est = _make_estimator(method, k, random_state, max_iter, options)
     theta: np.ndarray | None = None
-    if shares and type(est).__name__ == "VectorizedLDA":  # kept in the model store (topics.store)
-        est, theta = _fit_stored(est, X, prep.vocab, k, method, random_state, max_iter)
+    key = _store_key(est, prep, k, method, random_state, max_iter) if shares else None
+    if key is not None:  # kept in the model store (topics.store)
+        est, theta = _fit_stored(key, est, X, method)
     else:
         with threadpool_limits(limits=1):
             est.fit(X)
@@ -315,6 +307,37 @@ def fit_prepared(
     )
 
 
+def _estimator(
+    method: str, k: int, random_state: int, max_iter: int | None, options: Mapping[str, Any]
+) -> tuple[Any, int, str | None]:
+    """The unfitted estimator of :func:`fit_prepared`, its ``max_iter`` and (NMF) its row weighting."""
+    options = dict(options)
+    weighting = options.pop("weighting", "proportion") if method == "nmf" else None
+    if method == "lda" and "weighting" in options:
+        msg = f"weighting applies to method='nmf' only; got weighting={options['weighting']!r} with method='lda'"
+        raise ValueError(msg)
+    if max_iter is None:
+        sklearn_lda = method == "lda" and options.get("solver") == "sklearn"
+        max_iter = SKLEARN_LDA_MAX_ITER if sklearn_lda else DEFAULT_MAX_ITER[method]
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    return _make_estimator(method, k, random_state, max_iter, options), max_iter, weighting
+
+
+def _store_key(est: Any, prep: PreparedMatrix, k: int, method: str, random_state: int, max_iter: int) -> str | None:
+    """The model-store key of fitting ``est`` to ``prep``, or None where the store does not apply.
+
+    Only the package's own LDA (:class:`~initiative_lib.topics.lda.VectorizedLDA`) is
+    stored (:func:`initiative_lib.topics.store.store_key`).
+    """
+    from initiative_lib.topics.lda import VectorizedLDA
+    from initiative_lib.topics.store import store_key
+
+    if not isinstance(est, VectorizedLDA):
+        return None
+    return store_key(prep.X, prep.vocab, k=k, method=method, random_state=random_state, max_iter=max_iter,
+                     params=est.get_params())  # fmt: skip
+
+
 def fit_is_stored(
     prep: PreparedMatrix, k: int, method: str, random_state: int, max_iter: int | None, options: Mapping[str, Any]
 ) -> bool:
@@ -323,41 +346,22 @@ def fit_is_stored(
     Callers that fit in worker processes use it to read stored models in
     their own process instead (no worker to start, no model to send back).
     """
-    from initiative_lib.topics.store import is_stored as stored
+    from initiative_lib.topics.store import is_stored
 
-    options = dict(options)
-    if method != "lda" or options.get("solver", "vectorized") != "vectorized" or "weighting" in options:
-        return False
-    if max_iter is None:
-        max_iter = DEFAULT_MAX_ITER[method]
     try:
-        est = _make_estimator(method, k, random_state, check_int(max_iter, "max_iter", minimum=1), options)
+        est, max_iter, _ = _estimator(method, k, random_state, max_iter, options)
     except (TypeError, ValueError):
         return False  # fit_prepared names the error
-    key = store_key_of(est, prep.X, prep.vocab, k, method, random_state, max_iter)
-    return stored(key)
+    key = _store_key(est, prep, k, method, random_state, max_iter)
+    return key is not None and is_stored(key)
 
 
-def store_key_of(
-    est: Any, X: sp.csr_matrix, vocab: pd.Index, k: int, method: str, random_state: int, max_iter: int
-) -> str:
-    """The model-store key of fitting ``est`` to ``X`` (:func:`initiative_lib.topics.store.store_key`)."""
-    from initiative_lib.topics.store import store_key
-
-    return store_key(X, vocab, k=k, method=method, random_state=random_state, max_iter=max_iter,
-                     params=est.get_params())  # fmt: skip
-
-
-def _fit_stored(
-    est: Any, X: sp.csr_matrix, vocab: pd.Index, k: int, method: str, random_state: int, max_iter: int
-) -> tuple[Any, np.ndarray]:
+def _fit_stored(key: str, est: Any, X: sp.csr_matrix, method: str) -> tuple[Any, np.ndarray]:
     """Fit ``est`` (a VectorizedLDA) and infer the row shares, or read both from the model store.
 
     A stored fit gives the same arrays as fitting (:mod:`initiative_lib.topics.store`).
     """
     from initiative_lib.topics.store import StoredFit, fetch_or_fit
-
-    key = store_key_of(est, X, vocab, k, method, random_state, max_iter)
 
     def fit() -> StoredFit:
         with threadpool_limits(limits=1):
