@@ -118,6 +118,30 @@ def _init_worker(counts: sp.csr_matrix, statistic: Statistic, target_len: int, t
 def _window_counts(
     counts: sp.csr_matrix, first: int, n_rows: int, seed: np.random.SeedSequence | None, length: int
 ) -> np.ndarray:
+    if counts.dtype.kind not in "iu":
+        return _window_counts_reference(counts, first, n_rows, seed, length)
+    # the run's summed counts from the CSR arrays: integer sums, so exactly the reference's vector
+    lo, hi = counts.indptr[first], counts.indptr[first + n_rows]
+    cols, values = counts.indices[lo:hi], counts.data[lo:hi].astype(np.int64)
+    order = np.argsort(cols, kind="stable")
+    cols, values = cols[order], values[order]
+    starts = np.flatnonzero(np.concatenate([[True], cols[1:] != cols[:-1]])) if cols.size else cols
+    cols = cols[starts]
+    values = np.add.reduceat(values, starts) if cols.size else values
+    out = np.zeros(counts.shape[1], dtype=np.int64)
+    if seed is None:
+        out[cols] = values
+        return out
+    nz = values != 0  # in column order, as the reference's flatnonzero
+    rng = np.random.default_rng(seed)
+    out[cols[nz]] = rng.multivariate_hypergeometric(values[nz], length, method="marginals")
+    return out
+
+
+def _window_counts_reference(
+    counts: sp.csr_matrix, first: int, n_rows: int, seed: np.random.SeedSequence | None, length: int
+) -> np.ndarray:
+    """The window's counts by summing the matrix slice (any dtype; the tests hold the fast path to it)."""
     vec = np.asarray(counts[first : first + n_rows].sum(axis=0)).ravel().astype(np.int64)
     if seed is None:
         return vec
@@ -140,9 +164,11 @@ def _evaluate(specs: list[tuple[int, int, np.random.SeedSequence | None, str]]) 
     return out
 
 
-def _runs(rows: pd.DataFrame, counts: sp.csr_matrix, idx: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """Possible windows of one document: first matrix row and number of rows reaching ``length`` tokens."""
-    tokens = np.asarray(counts[idx].sum(axis=1)).ravel()
+def _runs(tokens: np.ndarray, idx: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Possible windows of one document: first matrix row and number of rows reaching ``length`` tokens.
+
+    ``tokens`` are the counted tokens of the document's rows ``idx``, in order.
+    """
     cum = np.concatenate([[0], np.cumsum(tokens)])
     # for each start s, the smallest e with cum[e] - cum[s] >= length
     ends = np.searchsorted(cum, cum[:-1] + length, side="left")
@@ -270,13 +296,17 @@ def length_matched_baseline(
     specs: list[tuple[object, int, str, int, int, np.random.SeedSequence | None]] = []
     info: dict[object, tuple[int, int]] = {}
     doc_codes = rows["doc_id"].to_numpy(dtype=object)
+    doc_ints, doc_uniques = pd.factorize(doc_codes)  # -1 for a missing doc_id, which equals no other
+    code_of = {d: i for i, d in enumerate(doc_uniques)}
+    row_tokens = np.asarray(counts.sum(axis=1)).ravel()
     for comp in comparators:
-        in_comp = ((rows[by] == comp).to_numpy()) & ~excluded
+        in_comp = np.flatnonzero(((rows[by] == comp).to_numpy()) & ~excluded)
+        comp_docs = doc_ints[in_comp]
         docs = pd.unique(doc_codes[in_comp])
         options = []
         for d in docs:
-            idx = np.flatnonzero(in_comp & (doc_codes == d))
-            firsts, lens = _runs(rows, counts, idx, length)
+            idx = in_comp[comp_docs == code_of[d]] if d in code_of else in_comp[:0]
+            firsts, lens = _runs(row_tokens[idx], idx, length)
             if firsts.size:
                 options.append((d, firsts, lens))
         info[comp] = (len(options), len(docs) - len(options))
@@ -311,13 +341,14 @@ def length_matched_baseline(
     windows = pd.DataFrame(
         records, columns=["comparator", "window", "doc_id", "first_row", "n_rows", "n_tokens", "statistic", "value"]
     )
+    by_key: dict[tuple[object, str], list[float]] = {}  # the values of a comparator and statistic, in window order
+    for comp, _, _, _, _, _, name, value in records:
+        by_key.setdefault((comp, name), []).append(value)
     summary_rows = []
     for comp in comparators:
         n_docs, n_short = info[comp]
         for name, tv in target_values.items():
-            vals = windows.loc[(windows["comparator"] == comp) & (windows["statistic"] == name), "value"].to_numpy(
-                dtype=float
-            )
+            vals = np.array(by_key.get((comp, name), []), dtype=float)
             vals = vals[np.isfinite(vals)]
             rec: dict[str, object] = {
                 "comparator": comp,

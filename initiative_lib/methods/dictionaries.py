@@ -40,7 +40,7 @@ import os
 import re
 from collections.abc import Hashable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -280,17 +280,26 @@ def _vocab_lookup(vocab: pd.Index) -> tuple[dict[str, int], list[str], list[int]
     return found
 
 
-def _weights(vocab: pd.Index, lexicon: pd.DataFrame) -> tuple[sp.csr_matrix, list[str]]:
-    """Term-by-category weights implementing the counting rule.
+class _RuleParts(NamedTuple):
+    """The counting rule on one vocabulary, in parts: see :func:`_rule_parts`."""
+
+    categories: list[str]
+    hit_rows: list[int]  # one-word terms (columns) counted by a category ...
+    hit_cats: list[int]  # ... and that category
+    phrase_rows: list[int]  # two-word terms (columns) counted by a category ...
+    phrase_cats: list[int]  # ... that category ...
+    phrase_words: list[list[int]]  # ... and the columns of the phrase's words that count on their own
+
+
+def _rule_parts(vocab: pd.Index, lexicon: pd.DataFrame) -> _RuleParts:
+    """The columns each category counts: one-word terms, and phrases with the columns of their counted words.
 
     A one-word term counts for a category when it is one of its words or starts with
     one of its prefixes; a phrase counts ``1 - (its words that count on their own)``.
     """
     rules = _rules(tuple(zip(lexicon["category"], lexicon["entry"], lexicon["kind"], strict=True)))
     col, sorted_terms, sorted_cols = _vocab_lookup(vocab)
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
+    parts = _RuleParts([category for category, *_ in rules], [], [], [], [], [])
     for k, (_, exact, prefixes, phrases) in enumerate(rules):
 
         def matches(word: str, exact: frozenset[str] = exact, prefixes: tuple[str, ...] = prefixes) -> bool:
@@ -309,26 +318,36 @@ def _weights(vocab: pd.Index, lexicon: pd.DataFrame) -> tuple[sp.csr_matrix, lis
                 hits.add(sorted_cols[i])
                 i += 1
         for j in sorted(hits):
-            rows.append(j)
-            cols.append(k)
-            vals.append(1.0)
+            parts.hit_rows.append(j)
+            parts.hit_cats.append(k)
         for phrase in phrases:
             found = col.get(phrase)
             if found is None:
                 continue
-            covered = sum(1 for w in phrase.split(" ") if w in col and matches(w))
-            rows.append(found)
-            cols.append(k)
-            vals.append(1.0 - covered)
-    w = sp.csr_matrix((vals, (rows, cols)), shape=(len(vocab), len(rules)))
-    return w, [category for category, *_ in rules]
+            parts.phrase_rows.append(found)
+            parts.phrase_cats.append(k)
+            parts.phrase_words.append([col[w] for w in phrase.split(" ") if w in col and matches(w)])
+    return parts
+
+
+def _weights(vocab: pd.Index, lexicon: pd.DataFrame) -> tuple[sp.csr_matrix, list[str]]:
+    """Term-by-category weights implementing the counting rule (see :func:`_rule_parts`)."""
+    parts = _rule_parts(vocab, lexicon)
+    rows = parts.hit_rows + parts.phrase_rows
+    cols = parts.hit_cats + parts.phrase_cats
+    vals = [1.0] * len(parts.hit_rows) + [1.0 - len(words) for words in parts.phrase_words]
+    w = sp.csr_matrix((vals, (rows, cols)), shape=(len(vocab), len(parts.categories)))
+    return w, parts.categories
 
 
 def _prepare(
     dtm: DocumentTermMatrix, lexicon: pd.DataFrame | str | os.PathLike[str] | None, unigrams_only: bool
 ) -> pd.DataFrame:
-    lex = as_lexicon(lexicon)
-    has_bigram_cols = any(" " in str(t) for t in dtm.vocab)
+    return _select_entries(as_lexicon(lexicon), unigrams_only, any(" " in str(t) for t in dtm.vocab))
+
+
+def _select_entries(lex: pd.DataFrame, unigrams_only: bool, has_bigram_cols: bool) -> pd.DataFrame:
+    """The entries of a validated lexicon that count on a matrix with (or without) bigram columns."""
     if unigrams_only:
         lex = lex[lex["kind"] != "bigram"].reset_index(drop=True)
         if lex.empty:
@@ -406,6 +425,95 @@ def dictionary_rates(
             n_tokens > 0, PER * out["matches"].to_numpy() / np.where(n_tokens > 0, n_tokens, 1), np.nan
         )
     return out
+
+
+class LexiconCounter:
+    """A lexicon's matches in count vectors over one vocabulary, counted as :func:`dictionary_rates` counts.
+
+    :func:`dictionary_rates` of a one-row matrix holding a vector's non-zero
+    terms, without building the matrix: the counting rule is compiled once
+    for ``vocab`` and each vector costs a few array operations. Made for
+    statistics evaluated on many windows of one matrix
+    (:func:`~initiative_lib.methods.baselines.length_matched_baseline`). As
+    in such a one-row matrix, a phrase's words are subtracted only where the
+    vector counts them (a term with a zero count is not a column of the
+    row), and a lexicon with two-word entries raises :class:`LexiconError`
+    for a vector without any two-word term (unless ``unigrams_only``).
+    Picklable.
+
+    Parameters
+    ----------
+    vocab : Index
+        The terms the vectors are aligned to (unique).
+    lexicon : DataFrame or path, optional
+        As in :func:`dictionary_rates`.
+    unigrams_only : bool
+        As in :func:`dictionary_rates`.
+
+    Attributes
+    ----------
+    categories : list of str
+        The categories, in the order of :func:`dictionary_rates`.
+
+    Examples
+    --------
+    >>> lex = pd.DataFrame({"category": ["rights"] * 2, "entry": ["human rights", "rights"]})
+    >>> counter = LexiconCounter(pd.Index(["human", "human rights", "rights"]), lex)
+    >>> counter.categories, counter.matches(np.array([3, 3, 4])).tolist()
+    (['rights'], [4])
+    >>> counter.matches(np.array([3, 3, 0])).tolist()  # no 'rights' counted: nothing to subtract
+    [3]
+    """
+
+    def __init__(
+        self,
+        vocab: pd.Index,
+        lexicon: pd.DataFrame | str | os.PathLike[str] | None = None,
+        *,
+        unigrams_only: bool = False,
+    ) -> None:
+        self.vocab = pd.Index(vocab, dtype=object)
+        if not self.vocab.is_unique:
+            msg = f"vocab must hold each term once; got {int(self.vocab.duplicated().sum())} repeated terms"
+            raise ValueError(msg)
+        self.lexicon = as_lexicon(lexicon)
+        self.unigrams_only = bool(unigrams_only)
+        lex = _select_entries(self.lexicon, self.unigrams_only, has_bigram_cols=True)
+        is_unigram = np.array([" " not in str(t) for t in self.vocab], dtype=bool)
+        self._unigram_cols = np.flatnonzero(is_unigram)
+        #: a lexicon with phrases counts only a vector with a two-word term (None: any vector)
+        self._bigram_cols = None if self.unigrams_only or not (lex["kind"] == "bigram").any() else ~is_unigram
+        parts = _rule_parts(self.vocab, lex)
+        self.categories: list[str] = parts.categories
+        self._hit_rows = np.asarray(parts.hit_rows, dtype=np.int64)
+        self._hit_cats = np.asarray(parts.hit_cats, dtype=np.int64)
+        self._phrase_rows = np.asarray(parts.phrase_rows, dtype=np.int64)
+        self._phrase_cats = np.asarray(parts.phrase_cats, dtype=np.int64)
+        self._words = np.asarray([w for ws in parts.phrase_words for w in ws], dtype=np.int64)
+        self._word_owner = np.repeat(np.arange(len(parts.phrase_words)), [len(ws) for ws in parts.phrase_words])
+
+    def matches(self, counts: np.ndarray) -> np.ndarray:
+        """Matches of each category (``int64``, in :attr:`categories` order) in a vector of integer counts."""
+        c = np.asarray(counts)
+        if c.shape != (len(self.vocab),) or c.dtype.kind not in "iu":
+            msg = f"counts must be a 1-D array of {len(self.vocab)} integer counts; got {c.dtype} of shape {c.shape}"
+            raise ValueError(msg)
+        if self._bigram_cols is not None and not self._has_bigram(c):
+            _select_entries(self.lexicon, self.unigrams_only, has_bigram_cols=False)  # raises
+        k = len(self.categories)
+        # sums of integer counts times integer weights: exact in float64, whatever the order
+        m = np.bincount(self._hit_cats, weights=c[self._hit_rows], minlength=k)
+        if self._phrase_rows.size:
+            n_phrases = self._phrase_rows.size
+            covered = np.bincount(self._word_owner, weights=c[self._words] != 0, minlength=n_phrases)
+            m += np.bincount(self._phrase_cats, weights=c[self._phrase_rows] * (1.0 - covered), minlength=k)
+        return np.clip(np.rint(m), 0, None).astype(np.int64)
+
+    def _has_bigram(self, c: np.ndarray) -> bool:
+        """Whether a two-word term has a non-zero count (without a pass over the many two-word columns)."""
+        if c.size and c.min() >= 0:  # then a two-word count is non-zero when their total is
+            return bool(c.sum() > c[self._unigram_cols].sum())
+        return bool(c[self._bigram_cols].any())
 
 
 def lexicon_matches(

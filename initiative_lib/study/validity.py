@@ -21,7 +21,8 @@ import pandas as pd
 
 from initiative_lib.corpus.debates import by_country, debate_matrix
 from initiative_lib.corpus.matrix import DocumentTermMatrix, from_counts, stack
-from initiative_lib.methods.dictionaries import as_lexicon, dictionary_rates
+from initiative_lib.constants import PER
+from initiative_lib.methods.dictionaries import LexiconCounter, LexiconError, as_lexicon, dictionary_rates
 from initiative_lib.methods.intervals import poisson_interval, rate_test
 from initiative_lib.study.external import external_validation
 from initiative_lib.study.framing import FRAMING_AXES, POSITION_SMOOTHING, axis_positions, entry_influence
@@ -205,19 +206,40 @@ class FramingStatistic:
         self.categories = categories
         self.position = position
         self.unigram = ~np.asarray(self.vocab.str.contains(" ", regex=False), dtype=bool)
+        # the counting rule compiled once; a vocabulary with repeated or non-string terms takes the slow path
+        unique_strings = self.vocab.is_unique and all(isinstance(t, str) for t in self.vocab)
+        self._counter = LexiconCounter(self.vocab, self.lexicon) if unique_strings else None
+        self._unigram_cols = np.flatnonzero(self.unigram)
 
     def __call__(self, counts: np.ndarray) -> dict[str, float]:
         counts = np.asarray(counts)
+        if self._counter is None or counts.dtype.kind not in "iu" or counts.shape != self.vocab.shape:
+            return self._call_matrix(counts)
+        n_tokens = int(counts[self._unigram_cols].sum())
+        try:
+            found = self._counter.matches(counts)
+        except LexiconError:
+            return self._call_matrix(counts)  # raises as dictionary_rates does
+        rates = PER * found / max(n_tokens, 1)
+        rate_of = dict(zip(self._counter.categories, rates.tolist(), strict=True))
+        matches_of = dict(zip(self._counter.categories, found.tolist(), strict=True))
+        return self._result(rate_of, matches_of)
+
+    def _call_matrix(self, counts: np.ndarray) -> dict[str, float]:
+        """The reference: :func:`dictionary_rates` of a one-row matrix of the non-zero terms."""
         nz = np.flatnonzero(counts)
         n_tokens = int(counts[self.unigram].sum())
         row = {self.vocab[j]: int(counts[j]) for j in nz}
         m = from_counts([row], pd.DataFrame({"doc_id": ["w"], "n_tokens": [max(n_tokens, 1)]}))
         r = dictionary_rates(m, self.lexicon).set_index("category")
+        return self._result(r["rate"].to_dict(), r["matches"].to_dict())
+
+    def _result(self, rate_of: dict[str, float], matches_of: dict[str, int]) -> dict[str, float]:
         out: dict[str, float] = {}
-        for cat in self.categories or list(r.index):
-            out[str(cat)] = float(r["rate"].get(cat, 0.0))
+        for cat in self.categories or list(rate_of):
+            out[str(cat)] = float(rate_of.get(cat, 0.0))
         if self.position:
-            s = sum(float(r["matches"].get(c, 0)) for c in FRAMING_AXES["sovereign_controlled"])
-            o = sum(float(r["matches"].get(c, 0)) for c in FRAMING_AXES["open_global"])
+            s = sum(float(matches_of.get(c, 0)) for c in FRAMING_AXES["sovereign_controlled"])
+            o = sum(float(matches_of.get(c, 0)) for c in FRAMING_AXES["open_global"])
             out["position"] = float(np.log((s + POSITION_SMOOTHING) / (o + POSITION_SMOOTHING)))
         return out
