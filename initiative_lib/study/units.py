@@ -497,6 +497,22 @@ def _tfidf_unit(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     return (sp.diags(np.where(norms > 0, 1.0 / np.where(norms > 0, norms, 1.0), 0.0)) @ x).tocsr()
 
 
+def _tfidf_row(counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """:func:`_tfidf_unit` of one row of non-negative integer counts, as a dense vector, to the last bit.
+
+    The same operations on the non-zero counts in column order (the order in which
+    scipy stores, squares and sums them for the norm; ``tests/study/test_units.py``).
+    """
+    nz = np.flatnonzero(counts)
+    tf = counts[nz].astype(np.float64)
+    x = np.where(tf > 0, 1.0 + np.log(np.where(tf > 0, tf, 1.0)), 0.0) * idf[nz]
+    norm = np.sqrt(np.add.reduceat(x * x, [0])[0]) if nz.size else 0.0
+    out = np.zeros(counts.shape[0], dtype=np.float64)
+    if norm > 0:
+        out[nz] = (1.0 / norm) * x
+    return out
+
+
 def _row_dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
     """``a.multiply(b).sum()`` of two one-row matrices, without building the product matrix.
 
@@ -602,12 +618,30 @@ def similarity_baseline(
             left_out[doc_id] = _tfidf_unit(rest, idf) if rest.count_nonzero() else None
         return left_out[doc_id]
 
+    sorted_vec: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # by id of a unit's vector: its sorted columns and values
+
+    def sorted_entries(ref: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        if id(ref) not in sorted_vec:
+            order = np.argsort(ref.indices, kind="stable")
+            sorted_vec[id(ref)] = (ref.indices[order], ref.data[order])
+        return sorted_vec[id(ref)]
+
     def cosines(c: np.ndarray, doc_id: str) -> dict[str, float]:
-        x = _tfidf_unit(sp.csr_matrix(np.asarray(c, dtype=np.float64)[None, :]), idf)
+        c = np.asarray(c)
+        dense = _tfidf_row(c, idf) if c.ndim == 1 and c.dtype.kind in "iu" and not (c < 0).any() else None
+        x = None if dense is not None else _tfidf_unit(sp.csr_matrix(np.asarray(c, dtype=np.float64)[None, :]), idf)
         out = {}
         for u in names:
             ref = without(u, doc_id) if unit_map.get(doc_id) == u else unit_vec[u]
-            out[u] = np.nan if ref is None else _row_dot(x, ref)
+            if ref is None:
+                out[u] = np.nan
+            elif dense is None:
+                out[u] = _row_dot(x, ref)
+            else:
+                # the non-zero products in column order, summed by numpy.sum: as _row_dot sums them
+                cols, values = sorted_entries(ref)
+                products = dense[cols] * values
+                out[u] = float(np.sum(products[products != 0]))
         return out
 
     return length_matched_baseline(
