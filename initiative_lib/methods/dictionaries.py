@@ -667,7 +667,7 @@ def group_rates(
             est = _estimate(m[None, :], n[None, :], weighting)[0]
             low = high = np.nan
             if draws is not None:
-                boot = _estimate(m[draws], n[draws], weighting)
+                boot = _bootstrap_estimate(m, n, draws, weighting)
                 low, high = np.quantile(boot, [lo_q, hi_q])
             records.append((group, category, n_units, int(n.sum()), int(m.sum()), est, low, high))
     columns = [by, "category", "n_units", "n_tokens", "matches", "rate", "ci_low", "ci_high"]
@@ -678,7 +678,37 @@ def _estimate(m: np.ndarray, n: np.ndarray, weighting: str) -> np.ndarray:
     if weighting == "token":
         return PER * m.sum(axis=1) / n.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.nanmean(np.where(n > 0, PER * m / np.where(n > 0, n, 1), np.nan), axis=1)
+        return np.nanmean(_unit_rates(m, n), axis=1)
+
+
+def _unit_rates(m: np.ndarray, n: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n > 0, PER * m / np.where(n > 0, n, 1), np.nan)
+
+
+#: bootstrap rows summed at a time (rows are summed independently, so the blocks change no bit)
+_BOOT_BLOCK = 1 << 18
+
+
+def _bootstrap_estimate(m: np.ndarray, n: np.ndarray, draws: np.ndarray, weighting: str) -> np.ndarray:
+    """``_estimate(m[draws], n[draws], weighting)`` to the last bit, without the gathered matrices.
+
+    A unit's rate is the same number wherever a draw puts it, so the rates are
+    computed once and gathered; without missing rates ``nanmean`` is the row's
+    sum (numpy's pairwise sum of the same contiguous row) over the row's length.
+    """
+    if weighting == "token":
+        return _estimate(m[draws], n[draws], weighting)
+    rates = _unit_rates(m, n)
+    if np.isnan(rates).any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.nanmean(rates[draws], axis=1)
+    n_boot, n_units = draws.shape
+    total = np.empty(n_boot, dtype=np.float64)
+    step = max(1, _BOOT_BLOCK // max(n_units, 1))
+    for lo in range(0, n_boot, step):
+        total[lo : lo + step] = np.sum(rates[draws[lo : lo + step]], axis=1)
+    return np.divide(total, np.full(n_boot, n_units, dtype=np.intp), out=total, casting="unsafe")
 
 
 def category_entries(lexicon: pd.DataFrame | str | os.PathLike[str] | None = None) -> dict[Hashable, list[str]]:
