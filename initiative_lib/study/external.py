@@ -86,6 +86,17 @@ def load_external_groups(path: str | os.PathLike[str] | None = None) -> pd.DataF
         name, text = f"initiative_lib/data/{EXTERNAL_GROUPS_FILE}", source.read_text(encoding="utf-8")
     else:
         name, text = str(path), Path(path).read_text(encoding="utf-8")
+    if (name, text) not in _CHECKED:  # checking is a pure function of the file's name and text
+        _CHECKED.clear()
+        _CHECKED[name, text] = _check_external_groups(name, text)
+    return _CHECKED[name, text].copy()
+
+
+#: the last file checked by :func:`load_external_groups`, by name and text
+_CHECKED: dict[tuple[str, str], pd.DataFrame] = {}
+
+
+def _check_external_groups(name: str, text: str) -> pd.DataFrame:
     table = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
     missing = [c for c in EXTERNAL_COLUMNS if c not in table.columns]
     if missing:

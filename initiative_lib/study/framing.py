@@ -193,14 +193,8 @@ def framing_axes(
         raise ValueError(msg)
     rng = check_random_state(random_state)
     keys = ["doc_id", "seg_no"] if "seg_no" in rates.columns else ["doc_id"]
-    if rates.duplicated([*keys, "category"]).any():
-        msg = f"rates has more than one row per {[*keys, 'category']}; expected the output of dictionary_rates()"
-        raise ValueError(msg)
-    units = rates.drop_duplicates(keys)[[*keys, "n_tokens"]].reset_index(drop=True)
-    wide = rates.pivot_table(index=keys, columns="category", values="matches", aggfunc="sum", sort=False)
-    wide = wide.reindex(pd.MultiIndex.from_frame(units[keys]) if len(keys) > 1 else units["doc_id"])
-    mx = wide[list(x_cats)].fillna(0).to_numpy(dtype=float).sum(axis=1)
-    my = wide[list(y_cats)].fillna(0).to_numpy(dtype=float).sum(axis=1)
+    found = _axis_matches(rates, keys, x_cats, y_cats)
+    units, mx, my = found if found is not None else _axis_matches_reference(rates, keys, x_cats, y_cats)
     tokens = units["n_tokens"].to_numpy(dtype=float)
     codes, doc_ids = pd.factorize(units["doc_id"])
     lo_q, hi_q = (1 - ci) / 2, 1 - (1 - ci) / 2
@@ -222,6 +216,67 @@ def framing_axes(
             bounds = [xl, xh, yl, yh]
         records.append((doc_id, len(idx), int(n_tok), round(float(sx)), round(float(sy)), x, y, *bounds))
     return pd.DataFrame(records, columns=AXES_COLUMNS)
+
+
+def _duplicate_rows_error(keys: list[str]) -> ValueError:
+    return ValueError(f"rates has more than one row per {[*keys, 'category']}; expected the output of dictionary_rates()")
+
+
+def _axis_matches_reference(
+    rates: pd.DataFrame, keys: list[str], x_cats: tuple[str, ...], y_cats: tuple[str, ...]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The units (``keys`` and ``n_tokens``, in order of first appearance) and their matches on each axis."""
+    if rates.duplicated([*keys, "category"]).any():
+        raise _duplicate_rows_error(keys)
+    units = rates.drop_duplicates(keys)[[*keys, "n_tokens"]].reset_index(drop=True)
+    wide = rates.pivot_table(index=keys, columns="category", values="matches", aggfunc="sum", sort=False)
+    wide = wide.reindex(pd.MultiIndex.from_frame(units[keys]) if len(keys) > 1 else units["doc_id"])
+    mx = wide[list(x_cats)].fillna(0).to_numpy(dtype=float).sum(axis=1)
+    my = wide[list(y_cats)].fillna(0).to_numpy(dtype=float).sum(axis=1)
+    return units, mx, my
+
+
+def _axis_matches(
+    rates: pd.DataFrame, keys: list[str], x_cats: tuple[str, ...], y_cats: tuple[str, ...]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
+    """:func:`_axis_matches_reference` with arrays instead of a pivot table, for integer matches and complete keys.
+
+    Integer matches make the axis sums exact in any order; ``None`` sends other input
+    (missing keys, fractional or missing matches) to the reference.
+    """
+    matches = rates["matches"].to_numpy()
+    if len(rates) == 0 or matches.dtype.kind not in "iu":
+        return None
+    codes = [pd.factorize(rates[k])[0] for k in [*keys, "category"]]
+    if any((c < 0).any() for c in codes):
+        return None
+    unit_code, first = _first_appearance(codes[:-1])
+    cat_codes, categories = pd.factorize(rates["category"])
+    if np.unique(unit_code * len(categories) + cat_codes).size < len(rates):
+        raise _duplicate_rows_error(keys)
+    units = rates[[*keys, "n_tokens"]].iloc[first].reset_index(drop=True)
+    position = {c: j for j, c in enumerate(categories)}
+    sums = []
+    for cats in (x_cats, y_cats):
+        wide = np.zeros((len(first), len(cats)))
+        col = np.array([position.get(c, -1) for c in cats])
+        for j, code in enumerate(col):
+            sel = cat_codes == code
+            wide[unit_code[sel], j] = matches[sel]
+        sums.append(wide.sum(axis=1))
+    return units, sums[0], sums[1]
+
+
+def _first_appearance(codes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Number the distinct combinations of integer codes by first appearance; the row of each first appearance."""
+    combined = codes[0].astype(np.int64)
+    for c in codes[1:]:
+        combined = combined * (int(c.max()) + 1) + c
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return rank[inverse], first[order]
 
 
 def group_means(coords: pd.DataFrame, rows: pd.DataFrame, by: str = "group") -> pd.DataFrame:
