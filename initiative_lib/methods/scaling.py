@@ -178,14 +178,27 @@ class WordfishResult(NamedTuple):
     ci_method: str
 
 
-def _poisson_objective(y: np.ndarray, eta: np.ndarray, b: np.ndarray, ridge: float) -> np.ndarray:
-    return np.sum(y * eta - np.exp(eta), axis=1) - 0.5 * ridge * b**2
+def _poisson_objective(
+    y: np.ndarray, eta: np.ndarray, b: np.ndarray, ridge: float, lam: np.ndarray | None = None
+) -> np.ndarray:
+    """Each row's Poisson log-likelihood (up to a constant) minus the ridge; ``lam`` is ``exp(eta)`` if known."""
+    return np.sum(y * eta - (np.exp(eta) if lam is None else lam), axis=1) - 0.5 * ridge * b**2
 
 
 def _newton_block(
-    y: np.ndarray, offset: np.ndarray, x: np.ndarray, a: np.ndarray, b: np.ndarray, ridge: float
+    y: np.ndarray,
+    offset: np.ndarray,
+    x: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    ridge: float,
+    y_rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One damped Newton step of the Poisson regressions ``log mu = offset + a + b x``, one per row of ``y``."""
+    """One damped Newton step of the Poisson regressions ``log mu = offset + a + b x``, one per row of ``y``.
+
+    ``y_rows``: ``y`` as a C-contiguous array (what ``y[todo]`` gives while every row is
+    still searching), so that a transposed ``y`` is not copied at every step.
+    """
     eta = np.minimum(offset[None, :] + a[:, None] + b[:, None] * x[None, :], 700.0)
     lam = np.exp(eta)
     resid = y - lam
@@ -198,14 +211,15 @@ def _newton_block(
     det = np.where(det > 1e-12, det, np.inf)
     d_a = (h_bb * g_a - h_ab * g_b) / det
     d_b = (h_aa * g_b - h_ab * g_a) / det
-    old = _poisson_objective(y, eta, b, ridge)
+    old = _poisson_objective(y, eta, b, ridge, lam)
     new_a, new_b = a.copy(), b.copy()
     todo = np.ones(len(a), dtype=bool)
     step = 1.0
     for _ in range(30):
         ca, cb = a[todo] + step * d_a[todo], b[todo] + step * d_b[todo]
         eta_c = np.minimum(offset[None, :] + ca[:, None] + cb[:, None] * x[None, :], 700.0)
-        ok = _poisson_objective(y[todo], eta_c, cb, ridge) >= old[todo] - 1e-10 * np.abs(old[todo])
+        y_todo = y_rows if y_rows is not None and todo.all() else y[todo]
+        ok = _poisson_objective(y_todo, eta_c, cb, ridge) >= old[todo] - 1e-10 * np.abs(old[todo])
         idx = np.flatnonzero(todo)
         new_a[idx[ok]], new_b[idx[ok]] = ca[ok], cb[ok]
         todo[idx[ok]] = False
@@ -222,7 +236,9 @@ def _wordfish_fit(
     tol: float,
     ridge: float,
     start: tuple[np.ndarray, ...] | None = None,
+    log_likelihood: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, int, bool]:
+    """Fit by alternating Newton blocks; ``log_likelihood=False`` returns NaN for it (bootstrap fits)."""
     if start is None:
         row_tot = y.sum(axis=1)
         alpha = np.log(row_tot / row_tot[0])
@@ -244,9 +260,10 @@ def _wordfish_fit(
     # increases one posterior and theta is standardized once at the end. Without it (plain
     # maximum likelihood) theta is standardized after every sweep, which leaves the likelihood unchanged.
     theta_ridge = 1.0 if ridge > 0 else 0.0
+    y_c, y_t = np.ascontiguousarray(y), np.ascontiguousarray(y.T)
     for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
-        alpha, theta = _newton_block(y, psi, beta, alpha, theta, theta_ridge)
-        psi, beta = _newton_block(y.T, alpha, theta, psi, beta, ridge)
+        alpha, theta = _newton_block(y, psi, beta, alpha, theta, theta_ridge, y_c)
+        psi, beta = _newton_block(y.T, alpha, theta, psi, beta, ridge, y_t)
         if theta_ridge == 0:
             theta, psi, beta = _standardize(theta, psi, beta)
         else:
@@ -269,8 +286,10 @@ def _wordfish_fit(
     theta, psi, beta = _standardize(theta, psi, beta)
     if theta[dir_idx[0]] > theta[dir_idx[1]]:
         theta, beta = -theta, -beta
-    eta = alpha[:, None] + psi[None, :] + np.outer(theta, beta)
-    log_lik = float(np.sum(y * eta - np.exp(eta) - _log_factorial(y)))
+    log_lik = np.nan
+    if log_likelihood:
+        eta = alpha[:, None] + psi[None, :] + np.outer(theta, beta)
+        log_lik = float(np.sum(y * eta - np.exp(eta) - _log_factorial(y)))
     return alpha, theta, psi, beta, log_lik, n_iter, converged
 
 
@@ -455,7 +474,7 @@ def wordfish(
                 y_sim = rng.poisson(lam).astype(float)
             ok = y_sim.sum(axis=0) > 0
             start = (alpha, theta, psi[ok], beta[ok])
-            fit = _wordfish_fit(y_sim[:, ok], dir_idx, max_iter, tol, ridge, start=start)
+            fit = _wordfish_fit(y_sim[:, ok], dir_idx, max_iter, tol, ridge, start=start, log_likelihood=False)
             draws[b] = fit[1]
         se = draws.std(axis=0, ddof=1)
         low, high = np.quantile(draws, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
