@@ -513,6 +513,15 @@ def _tfidf_row(counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
     return out
 
 
+def _dense_dot(dense: np.ndarray, cols: np.ndarray, values: np.ndarray) -> float:
+    """:func:`_row_dot` of a dense row and a sparse one given by its sorted columns and values, to the last bit.
+
+    The non-zero products in column order, summed by the same ``numpy.sum``.
+    """
+    products = dense[cols] * values
+    return float(np.sum(products[products != 0]))
+
+
 def _row_dot(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
     """``a.multiply(b).sum()`` of two one-row matrices, without building the product matrix.
 
@@ -638,10 +647,7 @@ def similarity_baseline(
             elif dense is None:
                 out[u] = _row_dot(x, ref)
             else:
-                # the non-zero products in column order, summed by numpy.sum: as _row_dot sums them
-                cols, values = sorted_entries(ref)
-                products = dense[cols] * values
-                out[u] = float(np.sum(products[products != 0]))
+                out[u] = _dense_dot(dense, *sorted_entries(ref))
         return out
 
     return length_matched_baseline(
