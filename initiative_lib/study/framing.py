@@ -219,7 +219,9 @@ def framing_axes(
 
 
 def _duplicate_rows_error(keys: list[str]) -> ValueError:
-    return ValueError(f"rates has more than one row per {[*keys, 'category']}; expected the output of dictionary_rates()")
+    return ValueError(
+        f"rates has more than one row per {[*keys, 'category']}; expected the output of dictionary_rates()"
+    )
 
 
 def _axis_matches_reference(
