@@ -513,6 +513,13 @@ def _tfidf_row(counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
     return out
 
 
+def _tfidf_entries(counts: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The non-zero columns and values of :func:`_tfidf_row`, in column order."""
+    row = _tfidf_row(counts, idf)
+    cols = np.flatnonzero(row)
+    return cols, row[cols]
+
+
 def _dense_dot(dense: np.ndarray, cols: np.ndarray, values: np.ndarray) -> float:
     """:func:`_row_dot` of a dense row and a sparse one given by its sorted columns and values, to the last bit.
 
@@ -635,19 +642,36 @@ def similarity_baseline(
             sorted_vec[id(ref)] = (ref.indices[order], ref.data[order])
         return sorted_vec[id(ref)]
 
+    left_out_entries: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+    integer_counts = pooled.counts.dtype.kind in "iu" and docs.counts.dtype.kind in "iu"
+
+    def without_entries(u: str, doc_id: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The sorted entries of ``without(u, doc_id)``, from dense integer counts where they allow it."""
+        if doc_id not in left_out_entries:
+            rest = None
+            if integer_counts:
+                unit_row = pooled.counts[row_of[u]].toarray().ravel().astype(np.int64)
+                rest = unit_row - docs.counts[doc_row[doc_id]].toarray().ravel().astype(np.int64)
+            if rest is None or (rest < 0).any():
+                ref = without(u, doc_id)
+                left_out_entries[doc_id] = None if ref is None else sorted_entries(ref)
+            else:
+                left_out_entries[doc_id] = _tfidf_entries(rest, idf) if rest.any() else None
+        return left_out_entries[doc_id]
+
     def cosines(c: np.ndarray, doc_id: str) -> dict[str, float]:
         c = np.asarray(c)
         dense = _tfidf_row(c, idf) if c.ndim == 1 and c.dtype.kind in "iu" and not (c < 0).any() else None
         x = None if dense is not None else _tfidf_unit(sp.csr_matrix(np.asarray(c, dtype=np.float64)[None, :]), idf)
         out = {}
         for u in names:
-            ref = without(u, doc_id) if unit_map.get(doc_id) == u else unit_vec[u]
-            if ref is None:
-                out[u] = np.nan
-            elif dense is None:
-                out[u] = _row_dot(x, ref)
-            else:
-                out[u] = _dense_dot(dense, *sorted_entries(ref))
+            own = unit_map.get(doc_id) == u
+            if dense is None:
+                ref = without(u, doc_id) if own else unit_vec[u]
+                out[u] = np.nan if ref is None else _row_dot(x, ref)
+                continue
+            entries = without_entries(u, doc_id) if own else sorted_entries(unit_vec[u])
+            out[u] = np.nan if entries is None else _dense_dot(dense, *entries)
         return out
 
     return length_matched_baseline(

@@ -142,3 +142,21 @@ def test_load_external_groups_memo_returns_independent_copies():
     second = load_external_groups()
     assert second.loc[0, "iso3"] != "XXX"
     pd.testing.assert_frame_equal(second, load_external_groups())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 800), st.floats(0.0, 1.0))
+def test_left_out_unit_entries_equal_the_sparse_difference(seed, n_cols, density):
+    rng = np.random.default_rng(seed)
+    idf = np.log((1.0 + 30) / (1.0 + rng.integers(0, 30, n_cols))) + 1.0
+    doc = (rng.integers(1, 9, n_cols) * (rng.random(n_cols) < density)).astype(np.int64)
+    unit = doc + (rng.integers(1, 30, n_cols) * (rng.random(n_cols) < density)).astype(np.int64)
+    rest = sp.csr_matrix(unit[None, :]).astype(np.float64) - sp.csr_matrix(doc[None, :])
+    if not rest.count_nonzero():
+        assert not (unit - doc).any()
+        return
+    ref = units._tfidf_unit(rest, idf)
+    order = np.argsort(ref.indices, kind="stable")
+    cols, values = units._tfidf_entries(unit - doc, idf)
+    assert cols.tolist() == ref.indices[order].tolist()
+    assert values.tobytes() == ref.data[order].tobytes()
