@@ -19,9 +19,9 @@ import os
 import numpy as np
 import pandas as pd
 
+from initiative_lib.constants import PER
 from initiative_lib.corpus.debates import by_country, debate_matrix
 from initiative_lib.corpus.matrix import DocumentTermMatrix, from_counts, stack
-from initiative_lib.constants import PER
 from initiative_lib.methods.dictionaries import LexiconCounter, LexiconError, as_lexicon, dictionary_rates
 from initiative_lib.methods.intervals import poisson_interval, rate_test
 from initiative_lib.study.external import external_validation
