@@ -45,6 +45,7 @@ from initiative_lib.build.sources.ungdc import (
     Country,
     SpeechKey,
     paragraph_spans,
+    paragraph_spans_many,
     speech_paths,
 )
 from initiative_lib.checks import check_dask_client, check_int
@@ -90,13 +91,13 @@ _Batch = tuple[dict[str, list], list[str], sp.csr_matrix]
 
 def _count_batch(items: list[tuple[str, SpeechKey, Country]]) -> _Batch:
     """Read, clean, split and count one batch of speeches (runs in a worker process)."""
+    texts = [read_clean(Path(path).read_bytes())[0] for path, _, _ in items]
+    spans, n_spans = paragraph_spans_many(texts)
     counter = TokenCounter()
-    n_spans = []
-    for path, _, _ in items:
-        text, _ = read_clean(Path(path).read_bytes())
-        spans = paragraph_spans(text)
-        counter.add_spans(text, spans)
-        n_spans.append(len(spans))
+    first = 0
+    for text, n in zip(texts, n_spans.tolist(), strict=True):
+        counter.add_spans(text, spans[first : first + n])
+        first += n
     vocab, counts = counter.result()
     lengths = counter.lengths()
     keep = lengths > 0  # numbered as in corpus/ungdc: paragraphs with a token
@@ -216,6 +217,8 @@ def _run(
         return
     if n_jobs > 1 and len(batches) > 1:
         warm_up()  # compiled once here: forked workers inherit it
+        if func is _count_batch:
+            paragraph_spans_many(["."])
     try:
         with ProcessPoolExecutor(max_workers=n_jobs) if n_jobs > 1 and len(batches) > 1 else nullcontext() as pool:
             results = pool.map(func, batches) if pool is not None else map(func, batches)
