@@ -22,6 +22,7 @@ the same result comes from splitting the texts in Python.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -207,8 +208,12 @@ class TokenCounter:
                 if fits:
                     break
                 capacity *= 4
-            plain = chars.tobytes().decode("utf-32-le", "surrogatepass")
-            terms = [plain[a : a + n] for a, n in zip(first.tolist(), size_.tolist(), strict=True)]
+            # only the terms' first occurrences, gathered end to end, become one string
+            term_end = np.cumsum(size_)
+            gather = np.arange(int(term_end[-1]) if len(term_end) else 0) + np.repeat(first - (term_end - size_), size_)
+            joined_terms = chars[gather].tobytes().decode("utf-32-le", "surrogatepass")
+            bounds = np.concatenate(([0], term_end)).tolist()
+            terms = [joined_terms[a:b] for a, b in itertools.pairwise(bounds)]
         else:
             joined, starts, ends = self._separated_python()
             codes, lengths, terms = _code_tokens_python(joined, starts, ends)
