@@ -64,7 +64,10 @@ def _code_tokens(
     never resized inside the loop: arrays that are never rebound keep the loop
     free of reference counting (four times faster).
     """
-    codes = np.empty(chars.shape[0] // 2 + 1, dtype=np.int64)
+    n_max = 0  # a row of n characters has at most (n + 1) // 2 tokens; rows may overlap
+    for r in range(starts.shape[0]):
+        n_max += (ends[r] - starts[r] + 1) // 2
+    codes = np.empty(n_max, dtype=np.int64)
     lengths = np.zeros(starts.shape[0], dtype=np.int64)
     table = np.full(capacity, -1, dtype=np.int64)
     limit = capacity // 2
