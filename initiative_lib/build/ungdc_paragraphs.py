@@ -10,9 +10,11 @@ The full corpus (8,093 speeches, 143 MB) gives 248,761 paragraphs and
 15.5 million non-zeros; reading it costs about 13 CPU seconds (23 before the
 fast paths of :mod:`initiative_lib.text` and :mod:`initiative_lib.text.counting`;
 ``benchmarks/RESULTS.md``, sections (a) and (e)), and 1 s from the cache.
-The paragraphs are found by :func:`paragraph_spans`, the same rule as
-:func:`~initiative_lib.build.sources.ungdc.speech_paragraphs` computed for all
-lines at once, and counted by :class:`~initiative_lib.text.counting.TokenCounter`.
+The paragraphs of a whole batch of speeches are found at once by
+:func:`~initiative_lib.build.sources.ungdc.paragraph_spans_many` (the rule of
+:func:`~initiative_lib.build.sources.ungdc.speech_paragraphs`, with array
+operations over the batch's code points), and counted by
+:class:`~initiative_lib.text.counting.TokenCounter`.
 With ``client=`` the batches run on a Dask cluster (README, "Past one machine").
 Two things make repeated work cheap:
 
