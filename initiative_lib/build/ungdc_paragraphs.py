@@ -10,9 +10,11 @@ The full corpus (8,093 speeches, 143 MB) gives 248,761 paragraphs and
 15.5 million non-zeros; reading it costs about 13 CPU seconds (23 before the
 fast paths of :mod:`initiative_lib.text` and :mod:`initiative_lib.text.counting`;
 ``benchmarks/RESULTS.md``, sections (a) and (e)), and 1 s from the cache.
-The paragraphs are found by :func:`paragraph_spans`, the same rule as
-:func:`~initiative_lib.build.sources.ungdc.speech_paragraphs` computed for all
-lines at once, and counted by :class:`~initiative_lib.text.counting.TokenCounter`.
+The paragraphs of a whole batch of speeches are found at once by
+:func:`~initiative_lib.build.sources.ungdc.paragraph_spans_many` (the rule of
+:func:`~initiative_lib.build.sources.ungdc.speech_paragraphs`, with array
+operations over the batch's code points), and counted by
+:class:`~initiative_lib.text.counting.TokenCounter`.
 With ``client=`` the batches run on a Dask cluster (README, "Past one machine").
 Two things make repeated work cheap:
 
@@ -29,6 +31,7 @@ itself (about 12 bytes per non-zero).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -45,6 +48,7 @@ from initiative_lib.build.sources.ungdc import (
     Country,
     SpeechKey,
     paragraph_spans,
+    paragraph_spans_many,
     speech_paths,
 )
 from initiative_lib.checks import check_dask_client, check_int
@@ -83,44 +87,54 @@ _META_TYPES: dict[str, object] = {
     "subregion": "string",
 }
 
-# one batch's result: row metadata columns, the batch's own vocabulary, and its counts
-# as a CSR matrix over that vocabulary
-_Batch = tuple[dict[str, list], list[str], sp.csr_matrix]
+# one batch's result: row metadata (arrays or lists), the batch's own vocabulary, and its
+# counts as a CSR matrix over that vocabulary
+_Batch = tuple[dict[str, Any], list[str], sp.csr_matrix]
 
 
 def _count_batch(items: list[tuple[str, SpeechKey, Country]]) -> _Batch:
     """Read, clean, split and count one batch of speeches (runs in a worker process)."""
+    texts = [read_clean(Path(path).read_bytes())[0] for path, _, _ in items]
+    spans, n_spans = paragraph_spans_many(texts)
     counter = TokenCounter()
-    n_spans = []
-    for path, _, _ in items:
-        text, _ = read_clean(Path(path).read_bytes())
-        spans = paragraph_spans(text)
-        counter.add_spans(text, spans)
-        n_spans.append(len(spans))
+    first = 0
+    for text, n in zip(texts, n_spans.tolist(), strict=True):
+        counter.add_spans(text, spans[first : first + n])
+        first += n
     vocab, counts = counter.result()
     lengths = counter.lengths()
     keep = lengths > 0  # numbered as in corpus/ungdc: paragraphs with a token
-    # the rows each speech keeps, speech by speech
+    # the rows each speech keeps (its metadata is repeated that many times in the parent)
     kept_before = np.concatenate(([0], np.cumsum(keep)))
-    bounds = np.cumsum([0, *n_spans])
-    per_speech = (kept_before[bounds[1:]] - kept_before[bounds[:-1]]).tolist()
-    meta: dict[str, list] = {k: [] for k in _META_TYPES}
-    for (_, key, country), n_rows in zip(items, per_speech, strict=True):
-        meta["seg_no"].extend(range(1, n_rows + 1))
-        for name, value in (
-            ("doc_id", key.doc_id),
-            ("country_code", key.country_code),
-            ("session", key.session),
-            ("year", key.year),
-            ("country", country.name),
-            ("region", country.region),
-            ("subregion", country.subregion),
-        ):
-            meta[name].extend([value] * n_rows)
-    meta["n_tokens"] = lengths[keep].tolist()
+    bounds = np.concatenate(([0], np.cumsum(n_spans)))
+    meta = {"n_rows": kept_before[bounds[1:]] - kept_before[bounds[:-1]], "n_tokens": lengths[keep]}
     if not keep.all():
         counts = counts[keep]
     return meta, vocab, counts
+
+
+def _speech_rows(plan: list[tuple[Path, SpeechKey, Country]], metas: list[dict[str, Any]]) -> pd.DataFrame:
+    """The row metadata of every kept paragraph, from each speech's key and number of rows."""
+    n_rows = np.concatenate([meta["n_rows"] for meta in metas]) if metas else np.zeros(0, dtype=np.int64)
+    total = int(n_rows.sum())
+    first_row = np.concatenate(([0], np.cumsum(n_rows)[:-1])) if len(n_rows) else n_rows
+    columns: dict[str, Any] = {
+        "doc_id": [key.doc_id for _, key, _ in plan],
+        "seg_no": None,
+        "n_tokens": None,
+        "country_code": [key.country_code for _, key, _ in plan],
+        "session": [key.session for _, key, _ in plan],
+        "year": [key.year for _, key, _ in plan],
+        "country": [country.name for _, _, country in plan],
+        "region": [country.region for _, _, country in plan],
+        "subregion": [country.subregion for _, _, country in plan],
+    }
+    for name, values in columns.items():
+        if values is not None:
+            columns[name] = np.repeat(np.array(values, dtype=object), n_rows)
+    columns["seg_no"] = np.arange(1, total + 1, dtype=np.int64) - np.repeat(first_row, n_rows)
+    columns["n_tokens"] = np.concatenate([meta["n_tokens"] for meta in metas]) if metas else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame(columns).astype(_META_TYPES)
 
 
 def _count_text_batch(texts: list[str]) -> _Batch:
@@ -130,7 +144,7 @@ def _count_text_batch(texts: list[str]) -> _Batch:
     starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]]).tolist() if texts else []
     counter.add_spans("\n".join(texts), [(start, start + len(text)) for start, text in zip(starts, texts, strict=True)])
     vocab, counts = counter.result()
-    return {"n_tokens": counter.lengths().tolist()}, vocab, counts
+    return {"n_tokens": counter.lengths()}, vocab, counts
 
 
 def count_texts(
@@ -177,7 +191,7 @@ def count_texts(
         raise TypeError(msg)
     batches = [items[i : i + BATCH_TEXTS] for i in range(0, len(items), BATCH_TEXTS)] or [[]]
     parts = _run(_count_text_batch, batches, n_jobs, want_progress(progress), "texts", client)
-    return _assemble(parts, types={"n_tokens": np.int64})
+    return _assemble(parts, _text_rows)
 
 
 def _check_jobs(n_jobs: object) -> None:
@@ -216,6 +230,8 @@ def _run(
         return
     if n_jobs > 1 and len(batches) > 1:
         warm_up()  # compiled once here: forked workers inherit it
+        if func is _count_batch:
+            paragraph_spans_many(["."])
     try:
         with ProcessPoolExecutor(max_workers=n_jobs) if n_jobs > 1 and len(batches) > 1 else nullcontext() as pool:
             results = pool.map(func, batches) if pool is not None else map(func, batches)
@@ -226,10 +242,10 @@ def _run(
         bar.done()
 
 
-def _assemble(parts: Iterable[_Batch], types: dict[str, object] = _META_TYPES) -> DocumentTermMatrix:
+def _assemble(parts: Iterable[_Batch], rows: Callable[[list[dict[str, Any]]], pd.DataFrame]) -> DocumentTermMatrix:
     metas, vocabs, blocks = [], [], []
     for meta, vocab, counts in parts:
-        metas.append(pd.DataFrame(meta))
+        metas.append(meta)
         vocabs.append(vocab)
         blocks.append(counts)
     vocab_index = pd.Index(sorted({t for v in vocabs for t in v}), dtype=object)
@@ -242,9 +258,12 @@ def _assemble(parts: Iterable[_Batch], types: dict[str, object] = _META_TYPES) -
         block.sort_indices()
         remapped.append(block)
     matrix = sp.vstack(remapped, format="csr", dtype=np.int64) if remapped else sp.csr_matrix((0, 0), dtype=np.int64)
-    rows = pd.concat(metas, ignore_index=True) if metas else pd.DataFrame(columns=list(types))
-    rows = rows.astype(types)
-    return DocumentTermMatrix(counts=matrix, rows=rows, vocab=vocab_index, level="segment")
+    return DocumentTermMatrix(counts=matrix, rows=rows(metas), vocab=vocab_index, level="segment")
+
+
+def _text_rows(metas: list[dict[str, Any]]) -> pd.DataFrame:
+    n_tokens = np.concatenate([meta["n_tokens"] for meta in metas]) if metas else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame({"n_tokens": n_tokens.astype(np.int64)})
 
 
 def _cache_key(root: Path, plan: list[tuple[Path, SpeechKey, Country]]) -> str:
@@ -334,7 +353,10 @@ def ungdc_paragraph_matrix(
         cached = load_matrix(path, DocumentTermMatrix)
         if cached is not None:
             return cached  # type: ignore[return-value]
-    dtm = _assemble(_run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches", client))
+    dtm = _assemble(
+        _run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches", client),
+        functools.partial(_speech_rows, plan),
+    )
     if path is not None:
         save_matrix(path, dtm)
     return dtm

@@ -260,6 +260,10 @@ def _header_key(line: str, max_words: int) -> str:
 _COARSE_DROP = bytes(c for c in range(128) if (chr(c).isspace() and c != 10) or chr(c) in "0123456789#")
 _ASCII_BYTES = bytes(range(128))
 _SPACE_OR_DIGIT_RE = re.compile(r"[\s\d]")
+# the placeholder key's bytes.translate: ASCII lower-cased, a UTF-8 lead byte one placeholder (0x01, a
+# control character that is no white space), continuation bytes and _COARSE_DROP removed
+_PLACEHOLDER_LOWER = bytes(ord(chr(c).lower()) for c in range(128)) + bytes(64) + b"\x01" * 64
+_PLACEHOLDER_DROP = _COARSE_DROP + bytes(range(0x80, 0xC0))
 
 
 def _may_repeat(text: str, min_repeats: int) -> bool:
@@ -270,16 +274,20 @@ def _may_repeat(text: str, min_repeats: int) -> bool:
     text lower-cases each line alike: a line break stops the final sigma, the
     only context rule of lower-casing, and white space and digits are neither
     cased nor case-ignorable). A key that can be dropped has letters, so its coarse
-    key is not empty. Computed on the UTF-8 bytes of the whole text at once; a
-    text with a non-ASCII space or digit (none after NFKC but a few) takes the
-    line-by-line path.
+    key is not empty. The test counts a coarser key still, made from the UTF-8
+    bytes in one ``bytes.translate``: ASCII lower-cased, each non-ASCII character
+    one placeholder byte. When every non-ASCII character of the text lower-cases
+    to one non-ASCII character that is neither white space nor a digit, equal
+    coarse keys give equal placeholder keys, and a non-empty one a non-empty
+    one; any other text takes the line-by-line path.
     """
-    data = text.lower().encode("utf-8", "surrogatepass")
+    data = text.encode("utf-8", "surrogatepass")
     if not text.isascii():
-        other = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-        if _SPACE_OR_DIGIT_RE.search(other) is not None:
-            return True
-    coarse = data.translate(None, _COARSE_DROP).split(b"\n")
+        for ch in set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+            low = ch.lower()
+            if len(low) != 1 or low.isascii() or _SPACE_OR_DIGIT_RE.search(ch + low) is not None:
+                return True
+    coarse = data.translate(_PLACEHOLDER_LOWER, _PLACEHOLDER_DROP).split(b"\n")
     return any(n >= min_repeats for key, n in Counter(coarse).items() if key)
 
 

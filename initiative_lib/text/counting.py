@@ -3,14 +3,18 @@
 :class:`TokenCounter` takes texts (or spans of texts), one matrix row each, and
 gives the sorted vocabulary and a CSR matrix of counts: the same result as
 :func:`~initiative_lib.text.tokens.tokenize` on each row followed by a
-dictionary of terms, without a Python string per token. Each text is first
-turned into a "separated" text with the same offsets, in which the tokens are
-exactly the runs of characters other than the space
-(:func:`~initiative_lib.text.tokens.separated`, done with string methods in C);
-the rows of a batch are joined and read as code points (UTF-32), and a
-compiled loop (numba) splits them at spaces and gives each distinct token a
+dictionary of terms, without a Python string per token. The rows of a batch
+are joined and read as code points (UTF-32), and compiled loops (numba) turn
+them into a "separated" text with the same offsets, in which the tokens are
+exactly the runs of characters other than the space (the rule of
+:func:`~initiative_lib.text.tokens.separated`: lower case, every character that
+is no part of a token a space, a hyphen kept only between two token
+characters; the lower case and class of the few distinct non-ASCII characters
+come from Python), then split them at spaces and give each distinct token a
 number through a hash table that compares every candidate with the stored
-token, character by character, so no two tokens can share a number.
+token, character by character, so no two tokens can share a number. A text
+that holds one of :data:`~initiative_lib.text.tokens.LOWER_UNSAFE`, or whose
+spans cut a token, is separated in Python instead.
 
 Only the distinct tokens of a batch become Python strings. Without numba
 the same result comes from splitting the texts in Python.
@@ -18,6 +22,8 @@ the same result comes from splitting the texts in Python.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -25,7 +31,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from initiative_lib.compiled import NUMBA_AVAILABLE, lazy_njit
-from initiative_lib.text.tokens import separated
+from initiative_lib.text.tokens import lower_is_per_token, separated
 
 #: whether the compiled loop can be used (numba is imported, and the loop compiled, on first use)
 AVAILABLE = NUMBA_AVAILABLE
@@ -58,7 +64,10 @@ def _code_tokens(
     never resized inside the loop: arrays that are never rebound keep the loop
     free of reference counting (four times faster).
     """
-    codes = np.empty(chars.shape[0] // 2 + 1, dtype=np.int64)
+    n_max = 0  # a row of n characters has at most (n + 1) // 2 tokens; rows may overlap
+    for r in range(starts.shape[0]):
+        n_max += (ends[r] - starts[r] + 1) // 2
+    codes = np.empty(n_max, dtype=np.int64)
     lengths = np.zeros(starts.shape[0], dtype=np.int64)
     table = np.full(capacity, -1, dtype=np.int64)
     limit = capacity // 2
@@ -114,6 +123,32 @@ def _code_tokens(
     return codes[:n_codes], lengths, first[:n_terms], size[:n_terms], True
 
 
+_HYPHEN = 45
+
+
+def _separate(chars: np.ndarray, others: np.ndarray, other_map: np.ndarray) -> np.ndarray:
+    """The separated text of ``chars`` (code points), at the same offsets, with NumPy.
+
+    Each character becomes its lower case if that is a token character, a
+    hyphen stays a hyphen, and everything else becomes a space
+    (:data:`_ASCII_MAP` for code points under 128, ``other_map`` for the sorted
+    code points ``others``); then a hyphen stays only between two token
+    characters (neither a space nor a hyphen).
+    """
+    out = _ASCII_MAP[chars & 127]
+    far = np.flatnonzero(chars >= 128)
+    if len(far):
+        out[far] = other_map[np.searchsorted(others, chars[far])]  # every non-ASCII character is in others
+    hyphen = np.flatnonzero(out == _HYPHEN)
+    if len(hyphen):
+        # the neighbours as separated so far (a space beyond either end)
+        left = np.where(hyphen > 0, out[np.maximum(hyphen - 1, 0)], _SPACE)
+        right = np.where(hyphen < len(out) - 1, out[np.minimum(hyphen + 1, len(out) - 1)], _SPACE)
+        token = (left != _SPACE) & (left != _HYPHEN) & (right != _SPACE) & (right != _HYPHEN)
+        out[hyphen[~token]] = _SPACE
+    return out
+
+
 class TokenCounter:
     """Collect rows of text, then count their tokens at once.
 
@@ -134,27 +169,28 @@ class TokenCounter:
         #: True: the compiled loop; False: Python; None: the loop for batches of COMPILED_FROM characters or more
         self.compiled = compiled
         self._parts: list[str] = []
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-        self._offset = 0
+        self._spans: list[np.ndarray] = []
         self._lengths: np.ndarray | None = None
 
     def add(self, text: str) -> None:
         """One row: the tokens of ``text``."""
         self.add_spans(text, [(0, len(text))])
 
-    def add_spans(self, text: str, spans: Iterable[tuple[int, int]]) -> None:
-        """One row for each ``text[start:end]``."""
-        plain, bounds = separated(text, spans)
-        base = self._offset
-        self._parts.append(plain)
-        self._starts.extend(base + start for start, _ in bounds)
-        self._ends.extend(base + end for _, end in bounds)
-        self._offset = base + len(plain) + 1  # the parts are joined with one space
+    def add_spans(self, text: str, spans: Iterable[tuple[int, int]] | np.ndarray) -> None:
+        """One row for each ``text[start:end]`` (``spans``: pairs, or an ``(n, 2)`` array)."""
+        bounds = np.array(spans if isinstance(spans, np.ndarray) else list(spans), dtype=np.int64).reshape(-1, 2)
+        n = len(text)
+        bad = np.flatnonzero((bounds[:, 0] < 0) | (bounds[:, 0] > bounds[:, 1]) | (bounds[:, 1] > n))
+        if len(bad):
+            start, end = bounds[bad[0]].tolist()
+            msg = f"span ({start}, {end}) is not inside the text of {n} characters"
+            raise ValueError(msg)
+        self._parts.append(text)
+        self._spans.append(bounds)
         self._lengths = None
 
     def __len__(self) -> int:
-        return len(self._starts)
+        return sum(len(spans) for spans in self._spans)
 
     def lengths(self) -> np.ndarray:
         """The number of tokens of each row (after :meth:`result`)."""
@@ -165,20 +201,24 @@ class TokenCounter:
 
     def result(self) -> tuple[list[str], sp.csr_matrix]:
         """The vocabulary (sorted) and the counts (int64, one row per row added, columns sorted)."""
-        joined = " ".join(self._parts)
-        starts = np.asarray(self._starts, dtype=np.int64)
-        ends = np.asarray(self._ends, dtype=np.int64)
-        compiled = AVAILABLE and len(joined) >= COMPILED_FROM if self.compiled is None else self.compiled
+        size = sum(map(len, self._parts)) + len(self._parts)
+        compiled = AVAILABLE and size >= COMPILED_FROM if self.compiled is None else self.compiled
         if compiled:
-            chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            chars, starts, ends = self._separated_compiled()
             capacity = TABLE_SLOTS
             while True:  # at most len(chars) // 2 + 1 distinct tokens: a table of twice that always fits
-                codes, lengths, first, size, fits = _code_tokens(chars, starts, ends, capacity)
+                codes, lengths, first, size_, fits = _code_tokens(chars, starts, ends, capacity)
                 if fits:
                     break
                 capacity *= 4
-            terms = [joined[a : a + n] for a, n in zip(first.tolist(), size.tolist(), strict=True)]
+            # only the terms' first occurrences, gathered end to end, become one string
+            term_end = np.cumsum(size_)
+            gather = np.arange(int(term_end[-1]) if len(term_end) else 0) + np.repeat(first - (term_end - size_), size_)
+            joined_terms = chars[gather].tobytes().decode("utf-32-le", "surrogatepass")
+            bounds = np.concatenate(([0], term_end)).tolist()
+            terms = [joined_terms[a:b] for a, b in itertools.pairwise(bounds)]
         else:
+            joined, starts, ends = self._separated_python()
             codes, lengths, terms = _code_tokens_python(joined, starts, ends)
         # number the terms in sorted order: every later remapping to a sorted vocabulary keeps order
         order = sorted(range(len(terms)), key=terms.__getitem__)
@@ -192,6 +232,94 @@ class TokenCounter:
         counts.sum_duplicates()  # sorts each row's columns and adds repeats
         self._lengths = np.asarray(lengths, dtype=np.int64)
         return [terms[i] for i in order], counts
+
+    def _separated_python(self) -> tuple[str, np.ndarray, np.ndarray]:
+        """Every part's separated text joined with one space, and the rows' offsets in it."""
+        plains: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        offset = 0
+        for text, spans in zip(self._parts, self._spans, strict=True):
+            plain, bounds = separated(text, spans.tolist())
+            plains.append(plain)
+            starts.extend(offset + start for start, _ in bounds)
+            ends.extend(offset + end for _, end in bounds)
+            offset += len(plain) + 1  # the parts are joined with one space
+        return " ".join(plains), np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+    def _separated_compiled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_separated_python` as code points, separated by :func:`_separate` where that is exact.
+
+        The parts are joined with one space and separated at once; a part that
+        holds a character of :data:`~initiative_lib.text.tokens.LOWER_UNSAFE`, or
+        one of whose spans cuts a token, is separated by
+        :func:`~initiative_lib.text.tokens.separated` and appended.
+        """
+        joined = " ".join(self._parts)
+        chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        others, other_map = _other_table(joined)
+        plain = _separate(chars, others, other_map)
+        n_rows = np.fromiter(map(len, self._spans), dtype=np.int64, count=len(self._spans))
+        part_start = np.zeros(len(self._parts), dtype=np.int64)
+        if len(self._parts) > 1:
+            np.cumsum(np.fromiter((len(t) + 1 for t in self._parts[:-1]), dtype=np.int64), out=part_start[1:])
+        local = np.concatenate(self._spans) if self._spans else np.zeros((0, 2), dtype=np.int64)
+        base = np.repeat(part_start, n_rows)
+        starts = local[:, 0] + base
+        ends = local[:, 1] + base
+        # a span cuts a token when the characters on both sides of its start (or end) are no
+        # spaces; the joining spaces stand for a part's outside, as separated() wants
+        n = len(plain)
+        cut = np.zeros(len(starts), dtype=bool)
+        for at in (starts, ends):
+            inside = (at > 0) & (at < n)
+            where = np.flatnonzero(inside)
+            cut[where] |= (plain[at[where]] != _SPACE) & (plain[at[where] - 1] != _SPACE)
+        row_part = np.repeat(np.arange(len(self._parts)), n_rows)
+        redo = set(np.unique(row_part[cut]).tolist())
+        if not joined.isascii():
+            redo.update(i for i, text in enumerate(self._parts) if not lower_is_per_token(text))
+        if not redo:
+            return plain, starts, ends
+        extra: list[str] = []
+        offset = n + 1
+        row_first = np.concatenate(([0], np.cumsum(n_rows)))
+        for i in sorted(redo):
+            text_plain, bounds = separated(self._parts[i], self._spans[i].tolist())
+            rows = slice(int(row_first[i]), int(row_first[i + 1]))
+            starts[rows] = [offset + start for start, _ in bounds]
+            ends[rows] = [offset + end for _, end in bounds]
+            extra.append(text_plain)
+            offset += len(text_plain) + 1
+        tail = np.frombuffer((" " + " ".join(extra)).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        return np.concatenate((plain, tail)), starts, ends
+
+
+#: what :func:`_separate` makes of each ASCII character
+_ASCII_MAP = np.array(
+    [ord(chr(c).lower()) if chr(c).isalnum() else c if chr(c) == "-" else _SPACE for c in range(128)], dtype=np.uint32
+)
+_ASCII_BYTES = bytes(range(128))
+_TOKEN_CHAR_RE = re.compile(r"[^\W_]")  # the rule of initiative_lib.text.tokens
+
+
+def _other_table(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct non-ASCII code points of ``text`` (sorted) and what :func:`_separate` makes of each.
+
+    Its lower case when that is one token character, else a space (the
+    characters of :data:`~initiative_lib.text.tokens.LOWER_UNSAFE` are mapped
+    too, but texts holding them are separated in Python).
+    """
+    if text.isascii():
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint32)
+    others = sorted(
+        set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    )
+    mapped = []
+    for ch in others:
+        low = ch.lower()
+        mapped.append(ord(low) if len(low) == 1 and _TOKEN_CHAR_RE.match(low) is not None else _SPACE)
+    return np.array([ord(ch) for ch in others], dtype=np.uint32), np.array(mapped, dtype=np.uint32)
 
 
 def _code_tokens_python(joined: str, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -209,9 +337,14 @@ def _code_tokens_python(joined: str, starts: np.ndarray, ends: np.ndarray) -> tu
 def warm_up() -> None:
     """Compile the loop now (before starting worker processes, which then inherit it)."""
     if AVAILABLE:
-        # the types of result()'s call: characters in a read-only buffer (another type, another compilation)
+        # the types of result()'s call: the separated characters in a writable array
         chars = np.frombuffer(" ".encode("utf-32-le"), dtype=np.uint32)
-        _code_tokens(chars, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64), TABLE_SLOTS)
+        _code_tokens(
+            _separate(chars, np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint32)),
+            np.zeros(1, dtype=np.int64),
+            np.ones(1, dtype=np.int64),
+            TABLE_SLOTS,
+        )
 
 
 __all__ = ["AVAILABLE", "COMPILED_FROM", "TABLE_SLOTS", "TokenCounter", "warm_up"]

@@ -108,6 +108,8 @@ def _reference_headers(text: str, min_repeats: int = 4, max_words: int = 12) -> 
 header_lines = st.lists(
     st.one_of(
         st.sampled_from(["Title | 1", "title  |2", " TITLE | 33 ", "ΟΔΟΣ Σ 1", "οδος σ 2", "ab", "x y"]),
+        # non-ASCII case pairs, the Kelvin sign (lower case ASCII), capital I with dot (two characters)
+        st.sampled_from(["ÉTÉ Été 1", "été été 2", "\u212aelvin kk 3", "kelvin kk 4", "İi ii 5", "ÀÉÎ ÕÜ 6", "àéî õü"]),
         st.text(alphabet="Tte iIlΣσς#12 \t\u00a0\u2028٣", max_size=14),
     ),
     max_size=14,
@@ -119,6 +121,15 @@ header_lines = st.lists(
 def test_running_headers_equal_the_plain_step(parts: list[str], min_repeats: int) -> None:
     text = "\n".join(parts)
     assert cleaning.remove_running_headers(text, min_repeats=min_repeats) == _reference_headers(text, min_repeats)
+
+
+@settings(max_examples=400, deadline=None)
+@given(header_lines, st.integers(1, 5))
+def test_quick_header_test_misses_no_repeat(parts: list[str], min_repeats: int) -> None:
+    text = "\n".join(parts)
+    keys = Counter(k for k in (cleaning._header_key(line, 12) for line in parts) if k)
+    if any(n >= min_repeats for n in keys.values()):
+        assert cleaning._may_repeat(text, min_repeats)
 
 
 @settings(max_examples=300, deadline=None)
