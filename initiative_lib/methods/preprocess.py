@@ -41,9 +41,11 @@ the sum of a row's counts is the number of modelled tokens.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import threading
+import weakref
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -98,6 +100,7 @@ def load_stopwords(name: str = "english") -> frozenset[str]:
     return frozenset(words)
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _is_number(token: str) -> bool:
     return not any(c.isalpha() for c in token)
 
@@ -246,8 +249,32 @@ class PreprocessConfig:
         return frozenset(self.stopwords)
 
 
+#: the last few vocabularies' bigram masks, by identity: ``id(vocab) -> (weak reference to vocab, mask)``
+_MASKS: dict[int, tuple[weakref.ref[pd.Index], np.ndarray]] = {}
+_MASKS_LOCK = threading.Lock()
+
+
 def _bigram_mask(vocab: pd.Index) -> np.ndarray:
-    return np.fromiter((" " in t for t in vocab), dtype=bool, count=len(vocab))
+    """Which terms are n-grams (hold a space); read-only, and kept for the same vocabulary object.
+
+    The specifications of a study preprocess one raw matrix many times; an
+    ``Index`` is immutable, so its mask is computed once.
+    """
+    with _MASKS_LOCK:
+        hit = _MASKS.get(id(vocab))
+    if hit is not None and hit[0]() is vocab:
+        return hit[1]
+    mask = np.fromiter((" " in t for t in vocab), dtype=bool, count=len(vocab))
+    mask.flags.writeable = False
+    try:
+        ref = weakref.ref(vocab)
+    except TypeError:  # pragma: no cover - not an Index: nothing kept
+        return mask
+    with _MASKS_LOCK:
+        while len(_MASKS) >= 8:
+            _MASKS.pop(next(iter(_MASKS)))
+        _MASKS[id(vocab)] = (ref, mask)
+    return mask
 
 
 def rank_collocations(dtm: DocumentTermMatrix, *, statistic: str = "g2", min_count: int = 5) -> pd.DataFrame:

@@ -356,3 +356,19 @@ def test_stems_are_those_of_each_word_and_shared_between_calls():
     assert _STEMS["running"] == "run"
     assert _stem_terms(terms[::-1]) == expected[::-1]  # from the shared stems
     assert _stem_terms(pd.Index([], dtype=object)) == []
+
+
+def test_bigram_mask_is_kept_per_vocabulary_object_and_read_only():
+    from initiative_lib.methods.preprocess import _bigram_mask
+
+    vocab = pd.Index(["human rights", "rights", "of the", "x"], dtype=object)
+    first = _bigram_mask(vocab)
+    assert first.tolist() == [True, False, True, False]
+    assert _bigram_mask(vocab) is first
+    with pytest.raises(ValueError, match="read-only"):
+        first[0] = False
+    other = pd.Index(["a", "b c"], dtype=object)
+    assert _bigram_mask(other).tolist() == [False, True]
+    for _ in range(10):  # more vocabularies than are kept: still right
+        assert _bigram_mask(pd.Index(["a b", "c"], dtype=object)).tolist() == [True, False]
+    assert _bigram_mask(vocab).tolist() == [True, False, True, False]
