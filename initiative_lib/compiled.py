@@ -72,10 +72,12 @@ def thread_map(func: Callable[[T], R], items: Sequence[T], n_jobs: int) -> Itera
     """``func(item)`` for each of ``items``, run in up to ``n_jobs`` threads; results yielded in the order of ``items``.
 
     For independent, seeded fits: each result depends only on its item, so
-    the list is the same for every ``n_jobs``. The BLAS and OpenMP pools are
-    held at one thread for the whole run (:func:`threadpoolctl.threadpool_limits`
-    is process-wide: limits set and restored inside the threads would undo
-    each other). Items are started in order; the first exception is raised.
+    the results are the same for every ``n_jobs``. BLAS pools are held at one
+    thread for the whole run (:func:`threadpoolctl.threadpool_limits`: a BLAS
+    limit is process-wide, so limits set and restored inside the threads would
+    undo each other) and OpenMP at one thread inside each worker thread (an
+    OpenMP limit holds for the thread that sets it). Items are started in
+    order; the first exception (in item order) is raised.
 
     Examples
     --------
@@ -87,8 +89,12 @@ def thread_map(func: Callable[[T], R], items: Sequence[T], n_jobs: int) -> Itera
         return
     from threadpoolctl import threadpool_limits
 
+    def run(item: T) -> R:
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return func(item)
+
     with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=min(n_jobs, len(items))) as pool:
-        yield from pool.map(func, items)
+        yield from pool.map(run, items)
 
 
 __all__ = ["NUMBA_AVAILABLE", "lazy_njit", "thread_map"]
