@@ -41,8 +41,11 @@ the sum of a row's counts is the number of modelled tokens.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+import threading
+import weakref
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -97,6 +100,7 @@ def load_stopwords(name: str = "english") -> frozenset[str]:
     return frozenset(words)
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _is_number(token: str) -> bool:
     return not any(c.isalpha() for c in token)
 
@@ -245,8 +249,32 @@ class PreprocessConfig:
         return frozenset(self.stopwords)
 
 
+#: the last few vocabularies' bigram masks, by identity: ``id(vocab) -> (weak reference to vocab, mask)``
+_MASKS: dict[int, tuple[weakref.ref[pd.Index], np.ndarray]] = {}
+_MASKS_LOCK = threading.Lock()
+
+
 def _bigram_mask(vocab: pd.Index) -> np.ndarray:
-    return np.fromiter((" " in t for t in vocab), dtype=bool, count=len(vocab))
+    """Which terms are n-grams (hold a space); read-only, and kept for the same vocabulary object.
+
+    The specifications of a study preprocess one raw matrix many times; an
+    ``Index`` is immutable, so its mask is computed once.
+    """
+    with _MASKS_LOCK:
+        hit = _MASKS.get(id(vocab))
+    if hit is not None and hit[0]() is vocab:
+        return hit[1]
+    mask = np.fromiter((" " in t for t in vocab), dtype=bool, count=len(vocab))
+    mask.flags.writeable = False
+    try:
+        ref = weakref.ref(vocab)
+    except TypeError:  # pragma: no cover - not an Index: nothing kept
+        return mask
+    with _MASKS_LOCK:
+        while len(_MASKS) >= 8:
+            _MASKS.pop(next(iter(_MASKS)))
+        _MASKS[id(vocab)] = (ref, mask)
+    return mask
 
 
 def rank_collocations(dtm: DocumentTermMatrix, *, statistic: str = "g2", min_count: int = 5) -> pd.DataFrame:
@@ -371,15 +399,10 @@ def _merge_phrases(counts: sp.csr_matrix, vocab: pd.Index, phrases: list[str]) -
     """Subtract each phrase column from its two unigram columns, clipping at 0."""
     col = pd.Index(vocab)
     p_idx = col.get_indexer(phrases)
-    rows_, cols_ = [], []
-    for p, j in zip(phrases, p_idx, strict=True):
-        if j < 0:
-            continue
-        for tok in p.split(" "):
-            u = col.get_indexer([tok])[0]
-            if u >= 0:
-                rows_.append(j)
-                cols_.append(u)
+    pairs = [(j, tok) for p, j in zip(phrases, p_idx, strict=True) if j >= 0 for tok in p.split(" ")]
+    u_idx = col.get_indexer([tok for _, tok in pairs]) if pairs else np.empty(0, dtype=np.intp)
+    rows_ = [j for (j, _), u in zip(pairs, u_idx, strict=True) if u >= 0]
+    cols_ = u_idx[u_idx >= 0]
     if not rows_:
         return counts
     n = len(vocab)
@@ -391,14 +414,26 @@ def _merge_phrases(counts: sp.csr_matrix, vocab: pd.Index, phrases: list[str]) -
     return out
 
 
+#: word -> Snowball stem, shared by every call (a stem depends only on the word)
+_STEMS: dict[str, str] = {}
+_STEMS_MAX = 1 << 20
+_STEMS_LOCK = threading.Lock()
+
+
 def _stem_terms(terms: pd.Index) -> list[str]:
+    """Each term's words stemmed (Snowball English), joined by one space; each distinct word is stemmed once."""
     import snowballstemmer
 
-    stemmer = snowballstemmer.stemmer("english")
-    out = []
-    for term in terms:
-        out.append(" ".join(stemmer.stemWords(term.split(" "))))
-    return out
+    parts = [term.split(" ") for term in terms]
+    with _STEMS_LOCK:
+        new = list(dict.fromkeys(w for words in parts for w in words if w not in _STEMS))
+        if new:
+            if len(_STEMS) + len(new) > _STEMS_MAX:
+                _STEMS.clear()
+                new = list(dict.fromkeys(w for words in parts for w in words))
+            _STEMS.update(zip(new, snowballstemmer.stemmer("english").stemWords(new), strict=True))
+        stems = {w: _STEMS[w] for words in parts for w in words}
+    return [" ".join([stems[w] for w in words]) for words in parts]
 
 
 def _sum_columns(counts: sp.csr_matrix, names: list[str]) -> tuple[sp.csr_matrix, pd.Index]:
@@ -412,23 +447,40 @@ def _sum_columns(counts: sp.csr_matrix, names: list[str]) -> tuple[sp.csr_matrix
     return out, new_vocab
 
 
+def _tokens_ok(tokens: Collection[str], config: PreprocessConfig, stop: frozenset[str]) -> np.ndarray:
+    """:func:`_term_ok` of every token (a boolean array), each distinct token tested once."""
+    codes, uniques = pd.factorize(pd.Index(list(tokens), dtype=object))
+    ok = np.fromiter((_term_ok(t, config, stop) for t in uniques), dtype=bool, count=len(uniques))
+    return ok[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+def _keep_terms(vocab: pd.Index, is_bi: np.ndarray, config: PreprocessConfig, phrases: list[str]) -> np.ndarray:
+    """Step 2's column mask: unigrams that pass the term filters, the phrases, and (``keep_bigrams``)
+    bigrams whose every token passes them."""
+    stop = config.stopword_set()
+    terms = vocab.to_numpy(dtype=object)
+    keep = np.zeros(len(terms), dtype=bool)
+    uni = np.flatnonzero(~is_bi)
+    keep[uni] = _tokens_ok(terms[uni], config, stop)
+    bi = np.flatnonzero(is_bi)
+    is_phrase = np.asarray(pd.Index(terms[bi], dtype=object).isin(phrases), dtype=bool)
+    keep[bi[is_phrase]] = True
+    if config.keep_bigrams:
+        rest = bi[~is_phrase]
+        parts = [term.split(" ") for term in terms[rest]]
+        ok = _tokens_ok([tok for words in parts for tok in words], config, stop)
+        starts = np.cumsum([0] + [len(words) for words in parts[:-1]]) if parts else np.zeros(0, dtype=np.intp)
+        keep[rest] = np.logical_and.reduceat(ok, starts) if parts else np.zeros(0, dtype=bool)
+    return keep
+
+
 def _transform_terms(
     dtm: DocumentTermMatrix, config: PreprocessConfig, phrases: list[str]
 ) -> tuple[sp.csr_matrix, pd.Index]:
     """Steps 1-3 (phrases, term filters, stemming); no document-frequency trimming."""
-    stop = config.stopword_set()
     vocab = dtm.vocab
-    is_bi = _bigram_mask(vocab)
     counts = _merge_phrases(dtm.counts, vocab, phrases) if phrases else dtm.counts
-    phrase_set = set(phrases)
-    keep = np.zeros(len(vocab), dtype=bool)
-    for j, term in enumerate(vocab):
-        if not is_bi[j]:
-            keep[j] = _term_ok(term, config, stop)
-        elif term in phrase_set:
-            keep[j] = True
-        elif config.keep_bigrams:
-            keep[j] = all(_term_ok(tok, config, stop) for tok in term.split(" "))
+    keep = _keep_terms(vocab, _bigram_mask(vocab), config, phrases)
     counts = counts[:, keep].tocsr()
     vocab = vocab[keep]
     if config.stem == "snowball":
@@ -445,13 +497,10 @@ def _resolve_phrases(dtm: DocumentTermMatrix, config: PreprocessConfig) -> list[
             raise ValueError(msg)
         stop = config.stopword_set()
         ranked = rank_collocations(dtm, statistic=config.phrase_statistic, min_count=config.phrase_min_count)
-        ok = ranked["positive"].to_numpy() & np.fromiter(
-            (
-                _term_ok(a, config, stop) and _term_ok(b, config, stop)
-                for a, b in zip(ranked["w1"], ranked["w2"], strict=True)
-            ),
-            dtype=bool,
-            count=len(ranked),
+        ok = (
+            ranked["positive"].to_numpy()
+            & _tokens_ok(ranked["w1"].tolist(), config, stop)
+            & _tokens_ok(ranked["w2"].tolist(), config, stop)
         )
         return ranked.loc[ok, "bigram"].head(config.phrases).tolist()
     missing = [p for p in config.phrases if p not in dtm.vocab]

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from initiative_lib.checks import check_int
+from initiative_lib.compiled import thread_map
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.methods.preprocess import PreprocessConfig
 from initiative_lib.methods.similarity import js_distance
@@ -142,9 +141,11 @@ def robustness_table(
 ) -> pd.DataFrame:
     """Run every specification and tabulate the target's findings under each.
 
-    The first specification is the reference for ``match_to_headline``. Fits
-    run in ``n_jobs`` processes; each fit is single-threaded and seeded, so the
-    table does not depend on ``n_jobs``.
+    The first specification is the reference for ``match_to_headline``. The
+    preprocessing and the fits run in ``n_jobs`` threads (the compiled E-step
+    releases the GIL; nothing is imported or compiled again in a worker
+    process); each fit is single-threaded and seeded, so the table does not
+    depend on ``n_jobs``.
 
     Parameters
     ----------
@@ -168,12 +169,10 @@ def robustness_table(
     n_jobs = check_int(n_jobs, "n_jobs", minimum=1)
     # specifications that share a preprocessing share its matrices: prepare each once
     configs = {_config_key(spec): spec for spec in specs}
-    with ProcessPoolExecutor(max_workers=n_jobs) if n_jobs > 1 else nullcontext() as pool:
-        run = map if pool is None else pool.map
-        data = dict(zip(configs, run(_prepare, [(c, raw, target) for c in configs.values()]), strict=True))
-        spec_data = [data[_config_key(spec)] for spec in specs]
-        fits = run(_fit, list(zip(specs, spec_data, strict=True)))
-        models = list(progress_bar(fits, total=len(specs), desc="robustness fits", progress=progress))
+    data = dict(zip(configs, thread_map(_prepare, [(c, raw, target) for c in configs.values()], n_jobs), strict=True))
+    spec_data = [data[_config_key(spec)] for spec in specs]
+    fits = thread_map(_fit, list(zip(specs, spec_data, strict=True)), n_jobs)
+    models = list(progress_bar(fits, total=len(specs), desc="robustness fits", progress=progress))
     results = list(zip(specs, models, spec_data, strict=True))
     headline = results[0][1]
     rows = [_summarise(spec, data, model, headline) for spec, model, data in results]

@@ -39,8 +39,8 @@ with top terms ``w_1, ..., w_n`` in rank order:
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -51,6 +51,7 @@ from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from initiative_lib.checks import check_int, check_seed
+from initiative_lib.compiled import thread_map
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.progress import want_progress
 from initiative_lib.topics.model import (
@@ -403,20 +404,12 @@ def _stability_table(models: Sequence[TopicModel]) -> pd.DataFrame:
     )
 
 
-#: what every fit of a :func:`search_k` grid shares (matrices, settings), set once per worker process
-_GRID_SHARED: dict[str, Any] = {}
-
-
-def _share_grid(shared: dict[str, Any]) -> None:
-    """Process-pool initialiser: keep the grid's shared inputs, sent once per worker, not once per fit."""
-    _GRID_SHARED.clear()
-    _GRID_SHARED.update(shared)
-
-
-def _grid_cell(cell: tuple[int, int]) -> tuple[list[tuple[int, int, str, float]], pd.DataFrame]:
-    """Fit one ``(k, seed)`` of the grid and score it; top-level so processes can run it."""
+def _grid_cell(
+    shared: Mapping[str, Any], cell: tuple[int, int]
+) -> tuple[list[tuple[int, int, str, float]], pd.DataFrame]:
+    """Fit one ``(k, seed)`` of the grid and score it."""
     k, seed = cell
-    g = _GRID_SHARED
+    g = shared
     prep, binary, train, test, n_top = g["prep"], g["binary"], g["train"], g["test"], g["n_top"]
     model = fit_prepared(
         train if train is not None else prep, k, g["method"], seed, g["max_iter"], g["options"], shares=False
@@ -436,34 +429,24 @@ def _grid_cell(cell: tuple[int, int]) -> tuple[list[tuple[int, int, str, float]]
 def _run_grid(
     cells: list[tuple[int, int]], shared: dict[str, Any], n_jobs: int, bar: Any
 ) -> dict[tuple[int, int], tuple[list[tuple[int, int, str, float]], pd.DataFrame]]:
-    """Every cell of the grid, by ``(k, seed)``; in processes, the largest ``k`` first.
+    """Every cell of the grid, by ``(k, seed)``; in ``n_jobs`` threads, the largest ``k`` first.
 
     Each fit is seeded and single-threaded, so a cell's result does not depend
     on where or when it runs; starting the slowest fits first only shortens the
-    wait for the last one.
+    wait for the last one. Threads, not processes: the compiled E-step
+    releases the GIL, and nothing is imported or compiled again in a worker.
     """
+    lock = threading.Lock()
 
-    def done(cell: tuple[int, int]) -> None:
-        bar.set_postfix_str(f"k={cell[0]} seed={cell[1]} done", refresh=False)
-        bar.update(1)
+    def run(cell: tuple[int, int]) -> tuple[list[tuple[int, int, str, float]], pd.DataFrame]:
+        out = _grid_cell(shared, cell)
+        with lock:
+            bar.set_postfix_str(f"k={cell[0]} seed={cell[1]} done", refresh=False)
+            bar.update(1)
+        return out
 
-    results = {}
-    if n_jobs == 1:
-        _share_grid(shared)
-        try:
-            for cell in cells:
-                results[cell] = _grid_cell(cell)
-                done(cell)
-        finally:
-            _GRID_SHARED.clear()
-        return results
-    largest_first = sorted(cells, key=lambda c: -c[0])
-    with ProcessPoolExecutor(max_workers=n_jobs, initializer=_share_grid, initargs=(shared,)) as pool:
-        futures = {pool.submit(_grid_cell, cell): cell for cell in largest_first}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            done(futures[future])
-    return results
+    order = cells if n_jobs == 1 else sorted(cells, key=lambda c: -c[0])
+    return dict(zip(order, thread_map(run, order, n_jobs), strict=True))
 
 
 def search_k(
@@ -506,8 +489,9 @@ def search_k(
         line on stderr in a terminal); ``None``: see
         :func:`initiative_lib.progress.want_progress`.
     n_jobs : int, default=1
-        Fit the grid in this many processes. Every fit is seeded and
-        single-threaded, so the result does not depend on ``n_jobs``.
+        Fit the grid in this many threads (the compiled E-step releases the
+        GIL). Every fit is seeded and single-threaded, so the result does not
+        depend on ``n_jobs``.
     **options
         Passed to :func:`initiative_lib.topics.model.fit_topics`.
 

@@ -414,8 +414,9 @@ class VectorizedLDA:
         are identical, bit for bit, for every value: each chunk's work is
         independent and the chunks' M-step statistics are added in a fixed
         order. Useful for large matrices (see ``benchmarks/RESULTS.md``);
-        inside :func:`~initiative_lib.topics.diagnostics.search_k`, whose fits already
-        run in parallel processes, leave it at 1.
+        inside :func:`~initiative_lib.topics.diagnostics.search_k` and
+        :func:`~initiative_lib.topics.stability.fit_seed_ensemble`, whose fits
+        already run in parallel threads, leave it at 1.
 
     Attributes
     ----------

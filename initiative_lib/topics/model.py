@@ -338,24 +338,6 @@ def _store_key(est: Any, prep: PreparedMatrix, k: int, method: str, random_state
                      params=est.get_params())  # fmt: skip
 
 
-def fit_is_stored(
-    prep: PreparedMatrix, k: int, method: str, random_state: int, max_iter: int | None, options: Mapping[str, Any]
-) -> bool:
-    """Whether :func:`fit_prepared` would read this model from the model store instead of fitting it.
-
-    Callers that fit in worker processes use it to read stored models in
-    their own process instead (no worker to start, no model to send back).
-    """
-    from initiative_lib.topics.store import is_stored
-
-    try:
-        est, max_iter, _ = _estimator(method, k, random_state, max_iter, options)
-    except (TypeError, ValueError):
-        return False  # fit_prepared names the error
-    key = _store_key(est, prep, k, method, random_state, max_iter)
-    return key is not None and is_stored(key)
-
-
 def _fit_stored(key: str, est: Any, X: sp.csr_matrix, method: str) -> tuple[Any, np.ndarray]:
     """Fit ``est`` (a VectorizedLDA) and infer the row shares, or read both from the model store.
 

@@ -8,8 +8,8 @@ shares from a short text.
 
 :func:`fit_seed_ensemble`
     Fits the same specification (matrix, ``k``, method, options) under each
-    seed (in worker processes if ``n_jobs > 1``; every fit is single-threaded
-    and seeded, so the ensemble is identical for any ``n_jobs``), picks a
+    seed (in threads if ``n_jobs > 1``; every fit is single-threaded and
+    seeded, so the ensemble is identical for any ``n_jobs``), picks a
     reference run and matches every run's topics one-to-one to the
     reference's with :func:`initiative_lib.topics.diagnostics.align_topics`
     (Hungarian algorithm on the cosine similarity of topic-term vectors). The
@@ -52,7 +52,6 @@ are not reproducible at this ``k``, whatever the cause.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -61,9 +60,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from initiative_lib.checks import check_int, check_option, check_random_state, check_seed
+from initiative_lib.compiled import thread_map
 from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.topics.diagnostics import align_topics
-from initiative_lib.topics.model import TopicModel, check_k, check_method, fit_is_stored, fit_prepared, prepare_matrix
+from initiative_lib.topics.model import TopicModel, check_k, check_method, fit_prepared, prepare_matrix
 
 REFERENCES: tuple[str, ...] = ("medoid", "first")
 
@@ -137,7 +137,8 @@ def fit_seed_ensemble(
     reference : {"medoid", "first"}
         Which run numbers the topics (module docstring).
     n_jobs : int
-        Worker processes for the fits; the result does not depend on it.
+        Threads for the fits (the compiled E-step releases the GIL; models in
+        the model store are read, not fitted); the result does not depend on it.
     **options
         Passed to the estimator, as for :func:`~initiative_lib.topics.model.fit_topics`.
 
@@ -168,13 +169,7 @@ def fit_seed_ensemble(
     k = check_k(k, *dtm.shape)
     prep = prepare_matrix(dtm)
     jobs = [(prep, k, method, s, max_iter, options) for s in seed_list]
-    # models already in the model store are read here; only the others go to worker processes
-    todo = [i for i, s in enumerate(seed_list) if not fit_is_stored(prep, k, method, s, max_iter, options)]
-    pooled: dict[int, TopicModel] = {}
-    if n_jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(n_jobs, len(todo))) as pool:
-            pooled = dict(zip(todo, pool.map(_fit_one, [jobs[i] for i in todo]), strict=True))
-    models = [pooled[i] if i in pooled else _fit_one(job) for i, job in enumerate(jobs)]
+    models = list(thread_map(_fit_one, jobs, n_jobs))
     n = len(models)
     pair = np.eye(n)
     for i in range(n):

@@ -8,6 +8,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import chi2_contingency
 
 from initiative_lib.corpus.matrix import from_counts
@@ -252,3 +254,121 @@ def test_apply_preprocessing_and_align(bigram_dtm):
     dense = pd.Series(aligned.counts.toarray()[0], index=aligned.vocab)
     assert dense["human right"] == 2
     assert dense.sum() == 2
+
+
+# -- the vectorised term filters, phrase merging and stemming against the plain loops they replace --------------
+
+
+def _keep_reference(vocab, config, phrases):
+    """The per-term loop that ``_keep_terms`` replaced."""
+    from initiative_lib.methods.preprocess import _term_ok
+
+    stop = config.stopword_set()
+    keep = np.zeros(len(vocab), dtype=bool)
+    for j, term in enumerate(vocab):
+        if " " not in term:
+            keep[j] = _term_ok(term, config, stop)
+        elif term in set(phrases):
+            keep[j] = True
+        elif config.keep_bigrams:
+            keep[j] = all(_term_ok(tok, config, stop) for tok in term.split(" "))
+    return keep
+
+
+def _merge_reference(counts, vocab, phrases):
+    """The per-token loop that ``_merge_phrases`` replaced."""
+    import scipy.sparse as sp
+
+    col = pd.Index(vocab)
+    rows_, cols_ = [], []
+    for p, j in zip(phrases, col.get_indexer(phrases), strict=True):
+        if j < 0:
+            continue
+        for tok in p.split(" "):
+            u = col.get_indexer([tok])[0]
+            if u >= 0:
+                rows_.append(j)
+                cols_.append(u)
+    if not rows_:
+        return counts
+    n = len(vocab)
+    out = (counts - counts @ sp.csr_matrix((np.ones(len(rows_), dtype=np.int64), (rows_, cols_)), shape=(n, n))).tocsr()
+    out.data[out.data < 0] = 0
+    out.eliminate_zeros()
+    out.sort_indices()
+    return out
+
+
+_WORDS = ["the", "of", "human", "rights", "cyber", "2020", "x", "u.n", "1st", "states", "running", "ran", "a", ""]
+
+
+@given(
+    terms=st.lists(
+        st.one_of(
+            st.sampled_from(_WORDS[:-1]),
+            st.tuples(st.sampled_from(_WORDS), st.sampled_from(_WORDS)).map(" ".join),
+            st.lists(st.sampled_from(_WORDS), min_size=3, max_size=4).map(" ".join),
+        ),
+        min_size=0,
+        max_size=30,
+        unique=True,
+    ),
+    keep_bigrams=st.booleans(),
+    drop_numbers=st.booleans(),
+    min_len=st.integers(1, 3),
+    stopwords=st.sampled_from([None, "english", "english+domain"]),
+    n_phrases=st.integers(0, 4),
+    data=st.data(),
+)
+@settings(max_examples=150, deadline=None)
+def test_vectorised_term_filters_match_the_per_term_loop(
+    terms, keep_bigrams, drop_numbers, min_len, stopwords, n_phrases, data
+):
+    import scipy.sparse as sp
+
+    from initiative_lib.methods.preprocess import _bigram_mask, _keep_terms, _merge_phrases
+
+    vocab = pd.Index(terms, dtype=object)
+    bigrams = [t for t in terms if " " in t]
+    phrases = data.draw(st.lists(st.sampled_from([*bigrams, "not there"]), max_size=n_phrases, unique=True))
+    config = PreprocessConfig(
+        stopwords=stopwords, keep_bigrams=keep_bigrams, drop_numbers=drop_numbers, min_token_length=min_len
+    )
+    got = _keep_terms(vocab, _bigram_mask(vocab), config, phrases)
+    assert got.dtype == bool
+    assert np.array_equal(got, _keep_reference(vocab, config, phrases))
+    rng = np.random.default_rng(len(terms))
+    counts = sp.csr_matrix(rng.integers(0, 3, size=(4, len(terms))), dtype=np.int64)
+    a, b = _merge_phrases(counts, vocab, phrases), _merge_reference(counts, vocab, phrases)
+    assert a.dtype == b.dtype
+    assert np.array_equal(a.toarray(), b.toarray())
+
+
+def test_stems_are_those_of_each_word_and_shared_between_calls():
+    import snowballstemmer
+
+    from initiative_lib.methods.preprocess import _STEMS, _stem_terms
+
+    stemmer = snowballstemmer.stemmer("english")
+    terms = pd.Index(["running", "states rights", "running running", "ran", "cyber securities", "a"], dtype=object)
+    expected = [" ".join(stemmer.stemWords(t.split(" "))) for t in terms]
+    assert _stem_terms(terms) == expected
+    assert _STEMS["running"] == "run"
+    assert _stem_terms(terms[::-1]) == expected[::-1]  # from the shared stems
+    assert _stem_terms(pd.Index([], dtype=object)) == []
+
+
+def test_bigram_mask_is_kept_per_vocabulary_object_and_read_only():
+    from initiative_lib.methods.preprocess import _bigram_mask
+
+    vocab = pd.Index(["human rights", "rights", "of the", "x"], dtype=object)
+    first = _bigram_mask(vocab)
+    assert first.tolist() == [True, False, True, False]
+    assert _bigram_mask(vocab) is first
+    with pytest.raises(ValueError, match="read-only"):
+        first[0] = False
+    other = pd.Index(["a", "b c"], dtype=object)
+    assert _bigram_mask(other).tolist() == [False, True]
+    for _ in range(10):  # more vocabularies than are kept: still right
+        assert _bigram_mask(pd.Index(["a b", "c"], dtype=object)).tolist() == [True, False]
+    assert _bigram_mask(vocab).tolist() == [True, False, True, False]

@@ -219,16 +219,15 @@ def test_no_rows_without_counts_no_warning(cache, dtm):
         fit_topics(dtm, 3, random_state=0, max_iter=2)
 
 
-def test_the_ensemble_reads_stored_models_without_workers(cache, dtm, monkeypatch):
-    from initiative_lib.topics import stability
+def test_the_ensemble_reads_stored_models_in_its_threads(cache, dtm, monkeypatch):
+    from initiative_lib.topics.lda import VectorizedLDA
 
     first = fit_seed_ensemble(dtm, 3, seeds=[0, 1, 2], max_iter=3, n_jobs=2)
 
-    class NoPool:
-        def __init__(self, *args, **kwargs):
-            raise AssertionError("no worker processes when every model is stored")
+    def no_fit(self, X, y=None):
+        raise AssertionError("no fit when every model is stored")
 
-    monkeypatch.setattr(stability, "ProcessPoolExecutor", NoPool)
+    monkeypatch.setattr(VectorizedLDA, "fit", no_fit)
     again = fit_seed_ensemble(dtm, 3, seeds=[0, 1, 2], max_iter=3, n_jobs=2)
     for a, b in zip(first.models, again.models, strict=True):
         _assert_same(a, b, dtm)
