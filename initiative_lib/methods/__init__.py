@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from initiative_lib.methods.baselines import Baseline, length_matched_baseline
 from initiative_lib.methods.dictionaries import (
+    LexiconCounter,
     LexiconError,
     as_lexicon,
     category_entries,
@@ -70,6 +71,7 @@ __all__ = [
     "CorrespondenceAnalysis",
     "IntrusionScores",
     "IntrusionTest",
+    "LexiconCounter",
     "LexiconError",
     "PreprocessConfig",
     "SheetError",
