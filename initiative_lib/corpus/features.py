@@ -173,6 +173,21 @@ def _parsed_records(path: Path, data: bytes) -> tuple[_Record, ...]:
     return records
 
 
+def parsed_features(path: Path) -> tuple[str, tuple[_Record, ...]]:
+    """The SHA-256 of a features file's bytes and its checked records, read as :func:`read_features` does.
+
+    The records, ``(doc_id, seg_no, n_tokens, unigrams, bigrams)``, are the
+    ones kept in memory: callers must not change their dictionaries.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        if isinstance(err, FileNotFoundError):
+            raise
+        raise _unreadable(path, err) from None
+    return hashlib.sha256(data).hexdigest(), _parsed_records(path, data)
+
+
 def clear_parsed_features() -> None:
     """Forget the features files :func:`read_features` keeps parsed in memory.
 
