@@ -28,6 +28,7 @@ from initiative_lib.paths import PACKAGE_DIR, cache_dir
 from initiative_lib.text.tokens import SegmentCounts
 
 if TYPE_CHECKING:
+    from initiative_lib.corpus.features import SegmentFeatures
     from initiative_lib.corpus.load import Corpus
 
 Level = Literal["segment", "document"]
@@ -388,6 +389,23 @@ def merge_vocab(big: Sequence[str], small: Sequence[str]) -> tuple[list[str], np
     return vocab, big_at, small_at
 
 
+def _segment_rows(corpus: Corpus, segs: Sequence[SegmentFeatures]) -> pd.DataFrame:
+    """The ``rows`` table of a segment-level matrix: one row per segment, with the document metadata."""
+    from initiative_lib.corpus.load import typed_manifest
+
+    meta = typed_manifest(corpus.manifest).set_index("doc_id")[ROW_METADATA]
+    rows = pd.DataFrame(
+        {
+            "doc_id": [s.doc_id for s in segs],
+            "seg_no": np.array([s.seg_no for s in segs], dtype=np.int64),
+            "n_tokens": np.array([s.counts.n_tokens for s in segs], dtype=np.int64),
+        }
+    )
+    rows = rows.join(meta, on="doc_id")
+    rows["doc_id"] = rows["doc_id"].astype("string")
+    return rows
+
+
 def _assemble(corpus: Corpus, ngrams: Ngrams) -> DocumentTermMatrix:
     """The segment-level matrix of ``corpus``, equal to ``from_counts`` over every segment in corpus order.
 
@@ -400,19 +418,8 @@ def _assemble(corpus: Corpus, ngrams: Ngrams) -> DocumentTermMatrix:
     :func:`initiative_lib.report.compare` makes) assembles only the texts.
     The rows of both blocks are checked against those of ``iter_segments``.
     """
-    from initiative_lib.corpus.load import typed_manifest
-
-    meta = typed_manifest(corpus.manifest).set_index("doc_id")[ROW_METADATA]
     segs = list(corpus.iter_segments())
-    rows = pd.DataFrame(
-        {
-            "doc_id": [s.doc_id for s in segs],
-            "seg_no": np.array([s.seg_no for s in segs], dtype=np.int64),
-            "n_tokens": np.array([s.counts.n_tokens for s in segs], dtype=np.int64),
-        }
-    )
-    rows = rows.join(meta, on="doc_id")
-    rows["doc_id"] = rows["doc_id"].astype("string")
+    rows = _segment_rows(corpus, segs)
     texts = [  # documents that ship as text, counted just now
         (s.doc_id, s.seg_no, s.counts.n_tokens, s.counts.unigrams, s.counts.bigrams) for s in segs if s.text is not None
     ]

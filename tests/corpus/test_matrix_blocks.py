@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 from initiative_lib.build.add import add_document
 from initiative_lib.corpus import features as F
 from initiative_lib.corpus import matrix as M
-from initiative_lib.corpus.load import Corpus, open_corpus, typed_manifest
+from initiative_lib.corpus.load import Corpus, open_corpus
 from initiative_lib.corpus.matrix import (
-    ROW_METADATA,
     DocumentTermMatrix,
     document_term_matrix,
     from_counts,
@@ -34,17 +33,8 @@ NGRAMS = ["unigrams", "bigrams", "both"]
 
 def reference(corpus: Corpus, ngrams: M.Ngrams) -> DocumentTermMatrix:
     """The matrix as it was assembled before the features block: one from_counts over every segment."""
-    meta = typed_manifest(corpus.manifest).set_index("doc_id")[ROW_METADATA]
     segs = list(corpus.iter_segments())
-    rows = pd.DataFrame(
-        {
-            "doc_id": [s.doc_id for s in segs],
-            "seg_no": np.array([s.seg_no for s in segs], dtype=np.int64),
-            "n_tokens": np.array([s.counts.n_tokens for s in segs], dtype=np.int64),
-        }
-    )
-    rows = rows.join(meta, on="doc_id")
-    rows["doc_id"] = rows["doc_id"].astype("string")
+    rows = M._segment_rows(corpus, segs)
     return from_counts([ngram_terms(s.counts, ngrams) for s in segs], rows)
 
 
