@@ -12,8 +12,10 @@ from initiative_lib.corpus.features import (
     SegmentFeatures,
     atomic_write_bytes,
     atomic_write_text,
+    clear_parsed_features,
     csv_text,
     features_from_segments,
+    parsed_features,
     read_features,
     write_features,
 )
@@ -34,7 +36,7 @@ from initiative_lib.corpus.load import (
     validate_corpus,
     verify_checksums,
 )
-from initiative_lib.corpus.matrix import DocumentTermMatrix, document_term_matrix, from_counts, stack
+from initiative_lib.corpus.matrix import DocumentTermMatrix, document_term_matrix, from_counts, merge_vocab, stack
 
 __all__ = [
     "Corpus",
@@ -46,6 +48,7 @@ __all__ = [
     "check_debates",
     "check_prefix",
     "checksum_lines",
+    "clear_parsed_features",
     "commit_files",
     "corpus_lock",
     "corpus_summary",
@@ -61,7 +64,9 @@ __all__ = [
     "load_debate_speeches",
     "load_matrix",
     "load_segments",
+    "merge_vocab",
     "open_corpus",
+    "parsed_features",
     "read_checksums",
     "read_csv_records",
     "read_features",

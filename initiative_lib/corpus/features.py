@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import os
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,30 +111,136 @@ def _check_record(obj: object, path: Path, line_no: int) -> SegmentFeatures:
     return SegmentFeatures(str(obj["doc_id"]), obj["seg_no"], counts)
 
 
+#: features files up to this many compressed bytes are parsed once per process (see :func:`read_features`)
+PARSED_CACHE_MAX_FILE_BYTES = 64 << 20
+#: at most this many segments are kept parsed in memory, the least recently read files dropped first
+PARSED_CACHE_MAX_SEGMENTS = 250_000
+_Record = tuple[str, int, int, dict[str, int], dict[str, int]]
+_PARSED: OrderedDict[str, tuple[_Record, ...]] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+
+
+def _parse_lines(lines: Iterable[str], path: Path) -> Iterator[SegmentFeatures]:
+    for line_no, line in enumerate(lines, start=1):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            msg = f"{where(path, line_no)}: not valid JSON ({err.msg})"
+            raise CorpusError(msg) from None
+        yield _check_record(obj, path, line_no)
+
+
+def _unreadable(path: Path, err: BaseException) -> CorpusError:
+    return CorpusError(f"{path}: not a readable gzip file of UTF-8 JSON lines ({err})")
+
+
+def _stream_features(path: Path) -> Iterator[SegmentFeatures]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            yield from _parse_lines(fh, path)
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as err:
+        if isinstance(err, FileNotFoundError):
+            raise
+        raise _unreadable(path, err) from None
+
+
+def _parse_file(path: Path, data: bytes) -> tuple[_Record, ...]:
+    """Decompress, decode and check a whole features file (``data``: its bytes)."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb") as gz:
+            text = gz.read().decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as err:
+        raise _unreadable(path, err) from None
+    # newline=None: the universal newlines of gzip.open(..., "rt"), which this replaces
+    lines = io.StringIO(text, newline=None)
+    return tuple(
+        (f.doc_id, f.seg_no, f.counts.n_tokens, f.counts.unigrams, f.counts.bigrams) for f in _parse_lines(lines, path)
+    )
+
+
+def _parsed_records(path: Path, data: bytes) -> tuple[_Record, ...]:
+    key = hashlib.sha256(data).hexdigest()
+    with _PARSED_LOCK:
+        records = _PARSED.get(key)
+        if records is not None:
+            _PARSED.move_to_end(key)
+            return records
+    records = _parse_file(path, data)
+    with _PARSED_LOCK:
+        _PARSED[key] = records
+        while sum(len(r) for r in _PARSED.values()) > PARSED_CACHE_MAX_SEGMENTS and len(_PARSED) > 1:
+            _PARSED.popitem(last=False)
+    return records
+
+
+def parsed_features(path: Path) -> tuple[str, tuple[_Record, ...]]:
+    """The SHA-256 of a features file's bytes and its checked records, read as :func:`read_features` does.
+
+    The records, ``(doc_id, seg_no, n_tokens, unigrams, bigrams)``, are the
+    ones kept in memory: callers must not change their dictionaries.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        if isinstance(err, FileNotFoundError):
+            raise
+        raise _unreadable(path, err) from None
+    return hashlib.sha256(data).hexdigest(), _parsed_records(path, data)
+
+
+def clear_parsed_features() -> None:
+    """Forget the features files :func:`read_features` keeps parsed in memory.
+
+    Only memory is freed: a later read parses the file again and gives the
+    same records.
+
+    Examples
+    --------
+    >>> clear_parsed_features()
+    """
+    with _PARSED_LOCK:
+        _PARSED.clear()
+
+
 def read_features(path: str | os.PathLike[str]) -> Iterator[SegmentFeatures]:
-    """Read and check a features file line by line.
+    """Read and check a features file.
+
+    A file of at most :data:`PARSED_CACHE_MAX_FILE_BYTES` is read whole and
+    its checked records are kept in memory under the SHA-256 of its bytes, so
+    reading the same bytes again in this process (the same file, or a copy of
+    it in another corpus folder) skips decompressing, decoding and checking;
+    every read still reads and hashes the file, so a changed file is parsed
+    and checked afresh. Each record comes with its own count dictionaries.
+    Larger files are streamed line by line and not kept.
 
     Raises
     ------
     CorpusError
         On a line that is not valid JSON, has other keys, or whose counts do
         not add up; the message names the file and line.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "d.jsonl.gz"
+    ...     write_features(path, features_from_segments("d1", ["Open internet."]))
+    ...     [(f.doc_id, f.seg_no, f.counts.unigrams) for f in read_features(path)]
+    [('d1', 1, {'internet': 1, 'open': 1})]
     """
     path = Path(path)
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, start=1):
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as err:
-                    msg = f"{where(path, line_no)}: not valid JSON ({err.msg})"
-                    raise CorpusError(msg) from None
-                yield _check_record(obj, path, line_no)
-    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as err:
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= PARSED_CACHE_MAX_FILE_BYTES else None
+    except OSError as err:
         if isinstance(err, FileNotFoundError):
             raise
-        msg = f"{path}: not a readable gzip file of UTF-8 JSON lines ({err})"
-        raise CorpusError(msg) from None
+        raise _unreadable(path, err) from None
+    if data is None:
+        yield from _stream_features(path)
+        return
+    for doc_id, seg_no, n_tokens, unigrams, bigrams in _parsed_records(path, data):
+        yield SegmentFeatures(doc_id, seg_no, SegmentCounts(n_tokens, dict(unigrams), dict(bigrams)))
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

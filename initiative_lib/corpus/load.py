@@ -394,12 +394,16 @@ class Corpus:
             msg = f"{self.root / schema.FEATURES_DIR}: features for {orphan!r}, which has no row in documents.csv"
             raise CorpusError(msg)
 
+    def features_files(self) -> list[Path]:
+        """The features files of the corpus, sorted by name (hidden copies such as ``._x.jsonl.gz`` left out)."""
+        # e.g. a macOS "._x.jsonl.gz" copy is not part of the corpus
+        paths = sorted((self.root / schema.FEATURES_DIR).glob("*.jsonl.gz"))
+        return [path for path in paths if not is_hidden(path.name)]
+
     def _read_all_features(self) -> dict[str, list[SegmentFeatures]]:
         out: dict[str, list[SegmentFeatures]] = {}
         text_docs = set(self.manifest.loc[self.manifest["text_file"] != "", "doc_id"])
-        for path in sorted((self.root / schema.FEATURES_DIR).glob("*.jsonl.gz")):
-            if is_hidden(path.name):  # e.g. a macOS "._x.jsonl.gz" copy: not part of the corpus
-                continue
+        for path in self.features_files():
             for feat in read_features(path):
                 if feat.doc_id in text_docs:
                     msg = f"{path}: features for {feat.doc_id!r}, which ships as text; a document comes one way only"

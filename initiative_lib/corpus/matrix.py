@@ -8,8 +8,11 @@ column j. Every operation returns a new, still aligned, object.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-from collections.abc import Iterable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -20,9 +23,12 @@ import scipy.sparse as sp
 
 from initiative_lib.checks import check_option
 from initiative_lib.corpus.cache import SUFFIX, cache_folder, load_matrix, save_matrix
+from initiative_lib.errors import CorpusError
 from initiative_lib.paths import PACKAGE_DIR, cache_dir
+from initiative_lib.text.tokens import SegmentCounts
 
 if TYPE_CHECKING:
+    from initiative_lib.corpus.features import SegmentFeatures
     from initiative_lib.corpus.load import Corpus
 
 Level = Literal["segment", "document"]
@@ -302,11 +308,92 @@ def _cache_path(root: Path, level: str, ngrams: str) -> Path | None:
     return None if folder is None else folder / f"{digest.hexdigest()[:32]}{SUFFIX}"
 
 
-def _assemble(corpus: Corpus, ngrams: Ngrams) -> DocumentTermMatrix:
+@dataclass(frozen=True)
+class _Block:
+    """Counts of some segments over their own sorted vocabulary."""
+
+    vocab: list[str]
+    counts: sp.csr_matrix
+    keys: list[tuple[str, int]]  # (doc_id, seg_no) of each row
+    n_tokens: np.ndarray
+
+
+#: how many assembled features blocks (all features files of a corpus, one ``ngrams``) are kept in memory
+BLOCK_CACHE_SIZE = 4
+_BLOCKS: OrderedDict[tuple[object, ...], _Block] = OrderedDict()
+_BLOCKS_LOCK = threading.Lock()
+
+
+def _block(records: Sequence[tuple[str, int, int, dict[str, int], dict[str, int]]], ngrams: Ngrams) -> _Block:
+    terms = [ngram_terms(SegmentCounts(n, uni, bi), ngrams) for _doc, _seg, n, uni, bi in records]  # only read
+    m = from_counts(terms, pd.DataFrame(index=range(len(records))))
+    keys = [(doc, seg) for doc, seg, *_ in records]
+    return _Block(list(m.vocab), m.counts, keys, np.array([r[2] for r in records], dtype=np.int64))
+
+
+def _features_block(corpus: Corpus, ngrams: Ngrams) -> _Block:
+    """The counts of every features file of ``corpus``, in file order, kept in memory per content and ``ngrams``.
+
+    The key is made of the SHA-256 of the very bytes the records were parsed
+    from (:func:`initiative_lib.corpus.features.parsed_features`), so it
+    always describes what it holds.
+    """
+    from initiative_lib.corpus.features import parsed_features
+
+    read = [parsed_features(path) for path in corpus.features_files()]
+    key = (str(ngrams), *(digest for digest, _records in read))
+    with _BLOCKS_LOCK:
+        block = _BLOCKS.get(key)
+        if block is not None:
+            _BLOCKS.move_to_end(key)
+            return block
+    block = _block([r for _digest, records in read for r in records], ngrams)
+    with _BLOCKS_LOCK:
+        _BLOCKS[key] = block
+        while len(_BLOCKS) > BLOCK_CACHE_SIZE:
+            _BLOCKS.popitem(last=False)
+    return block
+
+
+def merge_vocab(big: Sequence[str], small: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The sorted union of two sorted lists of distinct terms, and the position in it of each list's terms.
+
+    Costs ``len(small)`` binary searches in ``big`` and one pass over ``big``:
+    meant for adding a few documents' terms to a corpus vocabulary.
+
+    Examples
+    --------
+    >>> vocab, big_at, small_at = merge_vocab(["b", "d", "f"], ["a", "d", "e"])
+    >>> vocab, big_at.tolist(), small_at.tolist()
+    (['a', 'b', 'd', 'e', 'f'], [1, 2, 4], [0, 2, 3])
+    """
+    inserted_at: list[int] = []  # where in big each new term goes
+    new_terms: list[str] = []
+    small_at = np.empty(len(small), dtype=np.int64)
+    for i, term in enumerate(small):
+        p = bisect.bisect_left(big, term)
+        small_at[i] = p + len(new_terms)  # big terms before it, and the new terms so far (all smaller)
+        if p == len(big) or big[p] != term:
+            inserted_at.append(p)
+            new_terms.append(term)
+    # big[j] moves up by the number of new terms inserted at or before j
+    big_at = np.arange(len(big), dtype=np.int64)
+    big_at += np.cumsum(np.bincount(np.asarray(inserted_at, dtype=np.int64), minlength=len(big) + 1))[: len(big)]
+    vocab: list[str] = []
+    start = 0
+    for p, term in zip(inserted_at, new_terms, strict=True):
+        vocab.extend(big[start:p])
+        vocab.append(term)
+        start = p
+    vocab.extend(big[start:])
+    return vocab, big_at, small_at
+
+
+def _segment_rows(corpus: Corpus, segs: Sequence[SegmentFeatures]) -> pd.DataFrame:
+    """The ``rows`` table of a segment-level matrix: one row per segment, with the document metadata."""
     from initiative_lib.corpus.load import typed_manifest
 
     meta = typed_manifest(corpus.manifest).set_index("doc_id")[ROW_METADATA]
-    segs = list(corpus.iter_segments())
     rows = pd.DataFrame(
         {
             "doc_id": [s.doc_id for s in segs],
@@ -316,4 +403,54 @@ def _assemble(corpus: Corpus, ngrams: Ngrams) -> DocumentTermMatrix:
     )
     rows = rows.join(meta, on="doc_id")
     rows["doc_id"] = rows["doc_id"].astype("string")
-    return from_counts((ngram_terms(s.counts, ngrams) for s in segs), rows, level="segment")
+    return rows
+
+
+def _assemble(corpus: Corpus, ngrams: Ngrams) -> DocumentTermMatrix:
+    """The segment-level matrix of ``corpus``, equal to ``from_counts`` over every segment in corpus order.
+
+    Every check of :meth:`Corpus.iter_segments` runs and gives the rows; the
+    counts of the features files are assembled once per process (per content
+    and ``ngrams``, :func:`_features_block`), those of the documents that ship
+    as text every time, and both blocks' columns are mapped onto the sorted
+    union vocabulary; so a corpus that differs from one read before only in
+    its texts (a temporary copy with one document added, as
+    :func:`initiative_lib.report.compare` makes) assembles only the texts.
+    The rows of both blocks are checked against those of ``iter_segments``.
+    """
+    segs = list(corpus.iter_segments())
+    rows = _segment_rows(corpus, segs)
+    texts = [  # documents that ship as text, counted just now
+        (s.doc_id, s.seg_no, s.counts.n_tokens, s.counts.unigrams, s.counts.bigrams) for s in segs if s.text is not None
+    ]
+    small, big = _block(texts, ngrams), _features_block(corpus, ngrams)
+    vocab, big_columns, small_columns = merge_vocab(big.vocab, small.vocab)
+    parts, offset = [], 0
+    where_row: dict[tuple[str, int], int] = {}
+    for b, to_global in ((small, small_columns), (big, big_columns)):
+        # both vocabularies are sorted, so the mapping keeps each row's columns sorted
+        parts.append(sp.csr_matrix((b.counts.data, to_global[b.counts.indices], b.counts.indptr),
+                                   shape=(b.counts.shape[0], len(vocab))))  # fmt: skip
+        where_row.update((k, offset + i) for i, k in enumerate(b.keys))
+        offset += b.counts.shape[0]
+    n_tokens = [small.n_tokens, big.n_tokens]
+    try:
+        order = np.array([where_row[(s.doc_id, s.seg_no)] for s in segs], dtype=np.int64)
+    except KeyError as err:
+        order = np.empty(0, dtype=np.int64)
+        missing = err.args[0]
+    else:
+        missing = None
+    stacked_tokens = np.concatenate(n_tokens)
+    if missing is not None or not np.array_equal(stacked_tokens[order], rows["n_tokens"].to_numpy()):
+        msg = (
+            f"{corpus.root / 'features'}: a features file changed while the matrix was assembled"
+            f"{f' (segment {missing} no longer there)' if missing else ''}; expected the files read once; run again"
+        )
+        raise CorpusError(msg)
+    stacked = sp.vstack(parts, format="csr")
+    picked = stacked[order]
+    counts = sp.csr_matrix((picked.data.astype(np.int64, copy=False), picked.indices, picked.indptr),
+                           shape=(len(segs), len(vocab)))  # fmt: skip
+    counts.sort_indices()
+    return DocumentTermMatrix(counts=counts, rows=rows, vocab=pd.Index(vocab, dtype=object), level="segment")
