@@ -31,9 +31,9 @@ from pathlib import Path
 
 #: notebooks run at a time by :func:`main` unless ``--jobs`` says otherwise
 DEFAULT_JOBS = 2
-#: measured run times (seconds, 2-core machine, two at a time) of the numbered notebooks, by name prefix; only
-#: their order matters (:func:`longest_first`)
-MEASURED_SECONDS = {"01": 5, "02": 9, "03": 34, "04": 9, "05": 37, "06": 11, "07": 40, "08": 18}
+#: measured run times (seconds; idle 2-core machine, one at a time, empty cache, 2026-12-01) of the numbered
+#: notebooks, by name prefix; only their order matters (:func:`longest_first`)
+MEASURED_SECONDS = {"01": 6, "02": 8, "03": 34, "04": 22, "05": 29, "06": 11, "07": 36, "08": 48}
 
 
 def longest_first(paths: Sequence[str | os.PathLike[str]]) -> list[str | os.PathLike[str]]:
