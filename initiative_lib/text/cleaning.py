@@ -14,6 +14,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, fields
 
+from initiative_lib.text.tokens import non_ascii_chars
+
 BOM = "\ufeff"
 REPLACEMENT = "\ufffd"
 # invisible characters that PDF extraction leaves inside words
@@ -123,8 +125,7 @@ def normalise_unicode(text: str) -> tuple[str, int]:
         return out, 0
     # the characters that NFKC changes on their own, each counted where it occurs: only the
     # distinct non-ASCII characters are looked at (NFKC leaves every ASCII character alone)
-    others = set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-    changed = sum(text.count(ch) for ch in others if unicodedata.normalize("NFKC", ch) != ch)
+    changed = sum(text.count(ch) for ch in non_ascii_chars(text) if unicodedata.normalize("NFKC", ch) != ch)
     return out, changed
 
 

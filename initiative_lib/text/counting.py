@@ -31,7 +31,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from initiative_lib.compiled import NUMBA_AVAILABLE, lazy_njit
-from initiative_lib.text.tokens import lower_is_per_token, separated
+from initiative_lib.text.tokens import lower_is_per_token, non_ascii_chars, separated
 
 #: whether the compiled loop can be used (numba is imported, and the loop compiled, on first use)
 AVAILABLE = NUMBA_AVAILABLE
@@ -299,7 +299,6 @@ class TokenCounter:
 _ASCII_MAP = np.array(
     [ord(chr(c).lower()) if chr(c).isalnum() else c if chr(c) == "-" else _SPACE for c in range(128)], dtype=np.uint32
 )
-_ASCII_BYTES = bytes(range(128))
 _TOKEN_CHAR_RE = re.compile(r"[^\W_]")  # the rule of initiative_lib.text.tokens
 
 
@@ -312,9 +311,7 @@ def _other_table(text: str) -> tuple[np.ndarray, np.ndarray]:
     """
     if text.isascii():
         return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint32)
-    others = sorted(
-        set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-    )
+    others = sorted(non_ascii_chars(text))
     mapped = []
     for ch in others:
         low = ch.lower()

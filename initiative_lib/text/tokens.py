@@ -67,6 +67,19 @@ def tokenize(text: str) -> list[str]:
 # ASCII bytes that are not token characters (all but letters, digits and the hyphen) -> space
 _ASCII_SEPARATORS = bytes(c if chr(c).isalnum() or chr(c) == "-" else 32 for c in range(128)) + bytes(range(128, 256))
 _ASCII_BYTES = bytes(range(128))
+
+
+def non_ascii_chars(text: str) -> set[str]:
+    """The distinct non-ASCII characters of ``text``, found by dropping the ASCII bytes of its UTF-8 form in C.
+
+    Examples
+    --------
+    >>> sorted(non_ascii_chars("Déclaration — “open”"))
+    ['é', '—', '“', '”']
+    """
+    return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+
+
 _TOKEN_CHAR_RE = re.compile(r"[^\W_]")
 
 
@@ -139,8 +152,7 @@ def separated(text: str, spans: Iterable[tuple[int, int]]) -> tuple[str, list[tu
 def _separated(lowered: str) -> str:
     """``lowered`` with every character that is no part of a token replaced by one space (same offsets)."""
     if not lowered.isascii():
-        others = lowered.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-        for ch in set(others.decode("utf-8", "surrogatepass")):
+        for ch in non_ascii_chars(lowered):
             if _TOKEN_CHAR_RE.match(ch) is None:
                 lowered = lowered.replace(ch, " ")
     plain = lowered.encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATORS).decode("utf-8", "surrogatepass")

@@ -57,7 +57,7 @@ from initiative_lib.errors import CorpusError
 from initiative_lib.paths import UN_REGIONS
 from initiative_lib.progress import Progress, want_progress
 from initiative_lib.text.cleaning import CleaningRecord, clean_text, decode_bytes
-from initiative_lib.text.tokens import TOKEN_RE, count_segment, separated
+from initiative_lib.text.tokens import TOKEN_RE, count_segment, non_ascii_chars, separated
 
 FIRST_SESSION_YEAR = 1945  # year = session + 1945 (session 25 met in 1970)
 
@@ -564,7 +564,6 @@ _SPACE = 32
 
 
 _ASCII_SPACE = "".join(chr(c) for c in range(128) if chr(c).isspace() and chr(c) not in " \n")
-_ASCII_BYTES = bytes(range(128))
 
 
 def _normalise_lines(text: str) -> str:
@@ -575,11 +574,7 @@ def _normalise_lines(text: str) -> str:
     runs of spaces become one, and spaces at line ends go.
     """
     if not text.isascii():
-        # the non-ASCII characters alone: the UTF-8 bytes without the ASCII ones
-        others = set(
-            text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-        )
-        for ch in others:
+        for ch in non_ascii_chars(text):
             if ch.isspace():
                 text = text.replace(ch, " ")
     for ch in _ASCII_SPACE:
