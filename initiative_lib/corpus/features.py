@@ -134,6 +134,16 @@ def _unreadable(path: Path, err: BaseException) -> CorpusError:
     return CorpusError(f"{path}: not a readable gzip file of UTF-8 JSON lines ({err})")
 
 
+def _file_bytes(path: Path, *, limit: int | None) -> bytes | None:
+    """The bytes of a features file, or None when it is over ``limit`` bytes; a missing file raises as it is."""
+    try:
+        return None if limit is not None and path.stat().st_size > limit else path.read_bytes()
+    except OSError as err:
+        if isinstance(err, FileNotFoundError):
+            raise
+        raise _unreadable(path, err) from None
+
+
 def _stream_features(path: Path) -> Iterator[SegmentFeatures]:
     try:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -179,12 +189,8 @@ def parsed_features(path: Path) -> tuple[str, tuple[_Record, ...]]:
     The records, ``(doc_id, seg_no, n_tokens, unigrams, bigrams)``, are the
     ones kept in memory: callers must not change their dictionaries.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        if isinstance(err, FileNotFoundError):
-            raise
-        raise _unreadable(path, err) from None
+    data = _file_bytes(path, limit=None)
+    assert data is not None  # no limit: always read
     return hashlib.sha256(data).hexdigest(), _parsed_records(path, data)
 
 
@@ -229,13 +235,7 @@ def read_features(path: str | os.PathLike[str]) -> Iterator[SegmentFeatures]:
     [('d1', 1, {'internet': 1, 'open': 1})]
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        data = path.read_bytes() if size <= PARSED_CACHE_MAX_FILE_BYTES else None
-    except OSError as err:
-        if isinstance(err, FileNotFoundError):
-            raise
-        raise _unreadable(path, err) from None
+    data = _file_bytes(path, limit=PARSED_CACHE_MAX_FILE_BYTES)
     if data is None:
         yield from _stream_features(path)
         return

@@ -520,6 +520,12 @@ def _tfidf_entries(counts: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.
     return cols, row[cols]
 
 
+def _sorted_entries(row: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """The columns and values of a one-row matrix, in column order."""
+    order = np.argsort(row.indices, kind="stable")
+    return row.indices[order], row.data[order]
+
+
 def _dense_dot(dense: np.ndarray, cols: np.ndarray, values: np.ndarray) -> float:
     """:func:`_row_dot` of a dense row and a sparse one given by its sorted columns and values, to the last bit.
 
@@ -634,14 +640,7 @@ def similarity_baseline(
             left_out[doc_id] = _tfidf_unit(rest, idf) if rest.count_nonzero() else None
         return left_out[doc_id]
 
-    sorted_vec: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # by id of a unit's vector: its sorted columns and values
-
-    def sorted_entries(ref: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        if id(ref) not in sorted_vec:
-            order = np.argsort(ref.indices, kind="stable")
-            sorted_vec[id(ref)] = (ref.indices[order], ref.data[order])
-        return sorted_vec[id(ref)]
-
+    unit_entries = {u: _sorted_entries(unit_vec[u]) for u in names}  # each unit's columns and values, sorted
     left_out_entries: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
     integer_counts = pooled.counts.dtype.kind in "iu" and docs.counts.dtype.kind in "iu"
 
@@ -654,7 +653,7 @@ def similarity_baseline(
                 rest = unit_row - docs.counts[doc_row[doc_id]].toarray().ravel().astype(np.int64)
             if rest is None or (rest < 0).any():
                 ref = without(u, doc_id)
-                left_out_entries[doc_id] = None if ref is None else sorted_entries(ref)
+                left_out_entries[doc_id] = None if ref is None else _sorted_entries(ref)
             else:
                 left_out_entries[doc_id] = _tfidf_entries(rest, idf) if rest.any() else None
         return left_out_entries[doc_id]
@@ -670,7 +669,7 @@ def similarity_baseline(
                 ref = without(u, doc_id) if own else unit_vec[u]
                 out[u] = np.nan if ref is None else _row_dot(x, ref)
                 continue
-            entries = without_entries(u, doc_id) if own else sorted_entries(unit_vec[u])
+            entries = without_entries(u, doc_id) if own else unit_entries[u]
             out[u] = np.nan if entries is None else _dense_dot(dense, *entries)
         return out
 
