@@ -23,7 +23,6 @@ the same result comes from splitting the texts in Python.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -31,7 +30,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from initiative_lib.compiled import NUMBA_AVAILABLE, lazy_njit
-from initiative_lib.text.tokens import lower_is_per_token, non_ascii_chars, separated
+from initiative_lib.text.tokens import _TOKEN_CHAR_RE, lower_is_per_token, non_ascii_chars, separated
 
 #: whether the compiled loop can be used (numba is imported, and the loop compiled, on first use)
 AVAILABLE = NUMBA_AVAILABLE
@@ -299,7 +298,6 @@ class TokenCounter:
 _ASCII_MAP = np.array(
     [ord(chr(c).lower()) if chr(c).isalnum() else c if chr(c) == "-" else _SPACE for c in range(128)], dtype=np.uint32
 )
-_TOKEN_CHAR_RE = re.compile(r"[^\W_]")  # the rule of initiative_lib.text.tokens
 
 
 def _other_table(text: str) -> tuple[np.ndarray, np.ndarray]:
