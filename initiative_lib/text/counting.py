@@ -30,7 +30,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from initiative_lib.compiled import NUMBA_AVAILABLE, lazy_njit
-from initiative_lib.text.tokens import _TOKEN_CHAR_RE, lower_is_per_token, non_ascii_chars, separated
+from initiative_lib.text.tokens import TOKEN_CHAR_RE, lower_is_per_token, non_ascii_chars, separated
 
 #: whether the compiled loop can be used (numba is imported, and the loop compiled, on first use)
 AVAILABLE = NUMBA_AVAILABLE
@@ -313,7 +313,7 @@ def _other_table(text: str) -> tuple[np.ndarray, np.ndarray]:
     mapped = []
     for ch in others:
         low = ch.lower()
-        mapped.append(ord(low) if len(low) == 1 and _TOKEN_CHAR_RE.match(low) is not None else _SPACE)
+        mapped.append(ord(low) if len(low) == 1 and TOKEN_CHAR_RE.match(low) is not None else _SPACE)
     return np.array([ord(ch) for ch in others], dtype=np.uint32), np.array(mapped, dtype=np.uint32)
 
 

@@ -80,7 +80,8 @@ def non_ascii_chars(text: str) -> set[str]:
     return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
 
 
-_TOKEN_CHAR_RE = re.compile(r"[^\W_]")
+#: one character of a token (a letter or digit of any script): the rule of :data:`TOKEN_RE`, character by character
+TOKEN_CHAR_RE = re.compile(r"[^\W_]")
 
 
 def tokenize_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[list[str]]:
@@ -153,7 +154,7 @@ def _separated(lowered: str) -> str:
     """``lowered`` with every character that is no part of a token replaced by one space (same offsets)."""
     if not lowered.isascii():
         for ch in non_ascii_chars(lowered):
-            if _TOKEN_CHAR_RE.match(ch) is None:
+            if TOKEN_CHAR_RE.match(ch) is None:
                 lowered = lowered.replace(ch, " ")
     plain = lowered.encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATORS).decode("utf-8", "surrogatepass")
     # a hyphen stays only between two token characters
