@@ -177,6 +177,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--corpus-dir", default=None, help="corpus to compare with (default: $INITIATIVE_CORPUS, then the shipped one)"
     )
+    c.add_argument("--no-figures", action="store_true", help="write the tables and the page without drawing figures")
     c.set_defaults(func=_compare)
     return top
 
@@ -185,7 +186,7 @@ def _compare(args: argparse.Namespace) -> int:
     from initiative_lib.report import compare
 
     out = compare(args.file, title=args.title, date=args.date, encoding=args.encoding, language=args.language,
-                  out_dir=args.out, corpus_dir=args.corpus_dir)  # fmt: skip
+                  out_dir=args.out, corpus_dir=args.corpus_dir, figures=not args.no_figures)  # fmt: skip
     sys.stdout.write(f"report written to {out / 'report.html'}\n")
     return 0
 

@@ -185,6 +185,7 @@ def compare(
     progress: bool | None = None,
     passage_texts: bool = True,
     cache: PathLike | None = None,
+    figures: bool = True,
 ) -> Path:
     """Compare one document with the corpus and write a self-contained report folder.
 
@@ -219,11 +220,16 @@ def compare(
         sources are in the fetch cache.
     cache : path, optional
         The user cache (argument, ``$INITIATIVE_DATA``, ``~/.cache/initiative_lib``).
+    figures : bool
+        Draw the figures (default). ``False`` writes the same tables and a page
+        without pictures, about half the time: for many documents in a loop,
+        or when only the numbers are read.
 
     Returns
     -------
     Path
-        The report folder, holding ``report.html``, the figures and ``tables/``.
+        The report folder, holding ``report.html``, the figures (PDF, PNG and
+        CSV each, unless ``figures=False``) and ``tables/``.
 
     Raises
     ------
@@ -247,6 +253,9 @@ def compare(
         msg = f"title must be a non-empty string; got {title!r}"
         raise CorpusError(msg)
     random_state = check_int(random_state, "random_state", minimum=0)
+    if not isinstance(figures, bool):
+        msg = f"figures must be True or False; got {figures!r}"
+        raise CorpusError(msg)
     source = Path(path)
     bar = tqdm(total=len(STEPS), desc="compare", disable=not want_progress(progress), leave=False)
 
@@ -310,7 +319,7 @@ def compare(
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-"))
             try:
-                figures = _write_figures(tables, tmp)
+                drawn = _write_figures(tables, tmp) if figures else {}
                 _write_tables(tables, tmp / "tables")
                 step("write")
                 settings = {
@@ -323,7 +332,9 @@ def compare(
                     "left out as copies of the document": ", ".join(exclude) or "none",
                     "label of the document in tables": TARGET_LABEL,
                 }
-                page = render_html(tables, figures, title=title, settings=settings)
+                if not figures:
+                    settings["figures"] = "not drawn (figures=False)"
+                page = render_html(tables, drawn, title=title, settings=settings)
                 (tmp / "report.html").write_text(page, encoding="utf-8", newline="\n")
                 _install(tmp, out)
             except BaseException:

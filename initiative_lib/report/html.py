@@ -50,7 +50,14 @@ def _table(df: pd.DataFrame, *, digits: int = 3) -> str:
     return df.to_html(index=False, border=0, float_format=fmt, na_rep="", escape=True, justify="left")
 
 
-def _figure(png: bytes, caption: str, name: str) -> str:
+#: the table each figure is drawn from, where its name differs from the figure's
+_FIGURE_TABLE = {"framing": "framing-profile", "framing-windows": "framing"}
+
+
+def _figure(png: bytes | None, caption: str, name: str) -> str:
+    if png is None:  # compare(..., figures=False)
+        table = _FIGURE_TABLE.get(name, name)
+        return _p(f"Figure not drawn (figures=False). {caption} Its numbers: tables/{table}.csv.", "note")
     data = base64.b64encode(png).decode("ascii")
     return (
         f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
@@ -71,7 +78,8 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
     ----------
     tables : ReportTables
     figures : mapping of str to bytes
-        PNG files by figure name (``"keyness"``, ``"framing"``, ...).
+        PNG files by figure name (``"keyness"``, ``"framing"``, ...). A figure
+        missing from it is replaced by a note naming the table it would show.
     title : str
         The document's title.
     settings : mapping of str to str
@@ -139,13 +147,13 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
                 ]
             ].head(15)
         ),
-        _figure(figures["keyness"], "Keyness against all other documents.", "keyness"),
+        _figure(figures.get("keyness"), "Keyness against all other documents.", "keyness"),
         _table(
             t.keyness_groups.groupby("reference", sort=False).head(6)[
                 ["reference", "term", "target_count", "reference_count", "g2", "log_ratio", "p_value", "bonferroni"]
             ]
         ),
-        _figure(figures["keyness-groups"], "Keyness against each group.", "keyness-groups"),
+        _figure(figures.get("keyness-groups"), "Keyness against each group.", "keyness-groups"),
         "<h2>3. Framing</h2>",
         _p(
             "Matches of the framing lexicon per 1,000 tokens. This document: exact Poisson (Garwood) "
@@ -155,10 +163,10 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
             "document's rate falls among them.",
             "note",
         ),
-        _figure(figures["framing"], "Framing rates: this document and each group.", "framing"),
+        _figure(figures.get("framing"), "Framing rates: this document and each group.", "framing"),
         _table(t.framing, digits=2),
         _figure(
-            figures["framing-windows"],
+            figures.get("framing-windows"),
             "This document's rates against the length-matched windows of each group.",
             "framing-windows",
         ),
@@ -172,7 +180,7 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
             "note",
         ),
         _table(t.topic_shares),
-        _figure(figures["topic-mix"], "Inferred topic mix against each group's mean.", "topic-mix"),
+        _figure(figures.get("topic-mix"), "Inferred topic mix against each group's mean.", "topic-mix"),
         "<h3>Jensen-Shannon distance to each group's mean mix</h3>",
         _table(t.topic_distances),
         "<h2>5. Nearest groups and documents</h2>",
@@ -185,7 +193,7 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
         ),
         _table(t.nearest_groups),
         _figure(
-            figures["nearest-groups"], "Similarity to each group against length-matched windows.", "nearest-groups"
+            figures.get("nearest-groups"), "Similarity to each group against length-matched windows.", "nearest-groups"
         ),
         _table(t.nearest_documents),
         "<h2>6. Passage alignment</h2>",

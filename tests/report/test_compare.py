@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from initiative_lib.build.add import read_user_text
-from initiative_lib.cli import main
+from initiative_lib.cli import main, parser
 from initiative_lib.corpus.matrix import DocumentTermMatrix, document_term_matrix
 from initiative_lib.errors import CorpusError
 from initiative_lib.methods import align_passages, dictionary_rates, js_distance, tfidf_similarity
@@ -279,3 +279,22 @@ def test_command_line_refuses_bad_input_with_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"error: {file}: does not look like English")
     assert err.count("\n") == 1
+
+
+def test_figures_off_writes_the_same_tables_and_a_page_without_pictures(report, tmp_path):
+    """``figures=False`` (``--no-figures``): the same tables to the byte, no figure files, a note per figure."""
+    out = compare(INITIATIVE_FILE, title="The initiative", out_dir=tmp_path / "tables-only", passage_texts=False,
+                  progress=False, figures=False)  # fmt: skip
+    assert not [p.name for p in out.iterdir() if p.suffix in {".pdf", ".png", ".csv"}]
+    assert _tree_digest(out / "tables") == _tree_digest(report / "tables")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<img" not in page
+    notes = re.findall(r"Figure not drawn \(figures=False\)\. .*? Its numbers: tables/([a-z-]+)\.csv\.", page)
+    drawn = sorted(p.stem for p in report.iterdir() if p.suffix == ".png")
+    assert len(notes) == len(drawn) == 6
+    assert all((out / "tables" / f"{name}.csv").is_file() for name in notes)
+    assert "not drawn (figures=False)" in page
+    assert parser().parse_args(["compare", "doc.txt", "--title", "t", "--no-figures"]).no_figures is True
+    assert parser().parse_args(["compare", "doc.txt", "--title", "t"]).no_figures is False
+    with pytest.raises(CorpusError, match="figures must be True or False"):
+        compare(INITIATIVE_FILE, title="x", out_dir=tmp_path / "bad", figures="no")  # type: ignore[arg-type]
