@@ -11,13 +11,19 @@ characters whose lower case moves a token.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from initiative_lib.build.sources.ungdc import LONG_LINE_CHARS, paragraph_spans, paragraph_spans_many
+from initiative_lib.build.sources.ungdc import (
+    LONG_LINE_CHARS,
+    _space_table,
+    paragraph_spans,
+    paragraph_spans_many,
+)
 from initiative_lib.text.cleaning import clean_text
 from initiative_lib.text.counting import TokenCounter, _separate
 from initiative_lib.text.tokens import lower_is_per_token, separated, tokenize
@@ -126,3 +132,9 @@ def test_token_counter_spans_compiled_equal_python(parts: list[tuple[str, list[t
         ]
         assert got == [dict(row) for row in rows]
         assert counter.lengths().tolist() == [sum(row.values()) for row in rows]
+
+
+def test_space_table_is_str_isspace_over_all_of_unicode() -> None:
+    table = _space_table()
+    assert np.flatnonzero(table).tolist() == [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert not table[-1]  # code points past the table are looked up at its last entry

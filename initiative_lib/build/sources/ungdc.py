@@ -550,7 +550,10 @@ def _space_table() -> np.ndarray:
 
     Indexed with the code point, clipped to the table's last entry (False).
     """
-    spaces = [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    # every code point in one string, searched for ``\s``: the regular-expression engine's white space
+    # for str patterns is str.isspace's (both Py_UNICODE_ISSPACE; a test compares them over all of Unicode)
+    every = np.arange(sys.maxunicode + 1, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    spaces = [m.start() for m in re.finditer(r"\s", every)]
     table = np.zeros(spaces[-1] + 2, dtype=np.bool_)
     table[spaces] = True
     return table
