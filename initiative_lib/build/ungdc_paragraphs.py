@@ -36,7 +36,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +58,13 @@ from initiative_lib.progress import Progress, want_progress
 from initiative_lib.text.cleaning import read_clean
 from initiative_lib.text.counting import TokenCounter, warm_up
 
-__all__ = ["BATCH_FILES", "BATCH_TEXTS", "count_texts", "paragraph_spans", "ungdc_paragraph_matrix"]
+__all__ = ["BATCH_FILES", "BATCH_TEXTS", "GROUP_BATCHES", "count_texts", "paragraph_spans", "ungdc_paragraph_matrix"]
 
 #: speeches, and texts, per unit of work; fixed, so the work split never depends on ``n_jobs``
 BATCH_FILES = 64
 BATCH_TEXTS = 5_000
+#: batches per task of a worker process, merged there (a fixed number, so the work split never depends on ``n_jobs``)
+GROUP_BATCHES = 8
 _CODE_FILES = (
     "text/cleaning.py",
     "text/tokens.py",
@@ -232,33 +233,82 @@ def _run(
         warm_up()  # compiled once here: forked workers inherit it
         if func is _count_batch:
             paragraph_spans_many(["."])
+        # each task a fixed group of batches, merged in the worker: the parent merges a few large
+        # results instead of every batch's (the groups do not depend on n_jobs either)
+        groups = [batches[i : i + GROUP_BATCHES] for i in range(0, len(batches), GROUP_BATCHES)]
+        try:
+            with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+                for group, result in zip(groups, pool.map(functools.partial(_merge_group, func), groups), strict=True):
+                    for _ in group:  # in group order, whatever finishes first
+                        bar.step()
+                    yield result
+        finally:
+            bar.done()
+        return
     try:
-        with ProcessPoolExecutor(max_workers=n_jobs) if n_jobs > 1 and len(batches) > 1 else nullcontext() as pool:
-            results = pool.map(func, batches) if pool is not None else map(func, batches)
-            for result in results:  # in batch order, whatever finishes first
-                bar.step()
-                yield result
+        for result in map(func, batches):
+            bar.step()
+            yield result
     finally:
         bar.done()
 
 
-def _assemble(parts: Iterable[_Batch], rows: Callable[[list[dict[str, Any]]], pd.DataFrame]) -> DocumentTermMatrix:
+def _merge(parts: Iterable[_Batch]) -> _Batch:
+    """Several batches' results as one: their metadata end to end, one sorted vocabulary, counts stacked.
+
+    Each batch's vocabulary is sorted and so is the union, so mapping a batch's
+    columns to the union's keeps every row's columns sorted. The counts travel
+    between processes as int32 (a count never exceeds its batch's characters) and
+    are int64 after the merge.
+    """
     metas, vocabs, blocks = [], [], []
     for meta, vocab, counts in parts:
         metas.append(meta)
         vocabs.append(vocab)
         blocks.append(counts)
-    vocab_index = pd.Index(sorted({t for v in vocabs for t in v}), dtype=object)
-    remapped = []
+    if len(blocks) == 1:
+        return metas[0], vocabs[0], blocks[0]
+    if not blocks:
+        return {}, [], sp.csr_matrix((0, 0), dtype=np.int64)
+    merged = sorted(set().union(*vocabs))
+    position = {term: i for i, term in enumerate(merged)}
+    indptr = [np.zeros(1, dtype=np.int64)]
+    indices, data = [], []
+    offset = 0
     for vocab, counts in zip(vocabs, blocks, strict=True):
-        to_global = vocab_index.get_indexer(pd.Index(vocab, dtype=object)).astype(np.int64)
-        block = sp.csr_matrix(
-            (counts.data, to_global[counts.indices], counts.indptr), shape=(counts.shape[0], len(vocab_index))
-        )
-        block.sort_indices()
-        remapped.append(block)
-    matrix = sp.vstack(remapped, format="csr", dtype=np.int64) if remapped else sp.csr_matrix((0, 0), dtype=np.int64)
-    return DocumentTermMatrix(counts=matrix, rows=rows(metas), vocab=vocab_index, level="segment")
+        to_merged = np.fromiter(map(position.__getitem__, vocab), dtype=np.int64, count=len(vocab))
+        indices.append(to_merged[counts.indices])
+        data.append(counts.data)
+        indptr.append(counts.indptr[1:].astype(np.int64) + offset)
+        offset += counts.nnz
+    n_rows = sum(counts.shape[0] for counts in blocks)
+    counts = sp.csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), np.concatenate(indptr)), shape=(n_rows, len(merged))
+    )
+    meta = {key: np.concatenate([m[key] for m in metas]) for key in metas[0]} if metas else {}
+    return meta, merged, counts
+
+
+def _merge_group(func: Callable[[list], _Batch], batches: list[list]) -> _Batch:
+    """``func`` on each of ``batches``, merged (runs in a worker process: the merge work is spread)."""
+    meta, vocab, counts = _merge(map(func, batches))
+    return meta, vocab, _compact(counts)
+
+
+def _compact(counts: sp.csr_matrix) -> sp.csr_matrix:
+    """``counts`` with int32 values when they fit (half the bytes to send between processes)."""
+    if counts.nnz and int(counts.data.max()) > np.iinfo(np.int32).max:  # pragma: no cover - 2**31 tokens
+        return counts
+    return sp.csr_matrix((counts.data.astype(np.int32), counts.indices, counts.indptr), shape=counts.shape)
+
+
+def _assemble(parts: Iterable[_Batch], rows: Callable[[list[dict[str, Any]]], pd.DataFrame]) -> DocumentTermMatrix:
+    meta, vocab, counts = _merge(parts)
+    matrix = sp.csr_matrix(
+        (counts.data.astype(np.int64), counts.indices, counts.indptr), shape=counts.shape, dtype=np.int64
+    )
+    vocab_index = pd.Index(vocab, dtype=object)
+    return DocumentTermMatrix(counts=matrix, rows=rows([meta] if meta else []), vocab=vocab_index, level="segment")
 
 
 def _text_rows(metas: list[dict[str, Any]]) -> pd.DataFrame:
