@@ -272,16 +272,20 @@ def _merge(parts: Iterable[_Batch]) -> _Batch:
         return {}, [], sp.csr_matrix((0, 0), dtype=np.int64)
     merged = sorted(set().union(*vocabs))
     position = {term: i for i, term in enumerate(merged)}
-    indptr = [np.zeros(1, dtype=np.int64)]
+    n_rows = sum(counts.shape[0] for counts in blocks)
+    nnz = sum(counts.nnz for counts in blocks)
+    # the index type the sparse matrix would choose itself (int32 when it holds every offset), so that
+    # it takes the arrays as they are
+    index_type = np.int32 if max(nnz, len(merged)) <= np.iinfo(np.int32).max else np.int64
+    indptr = [np.zeros(1, dtype=index_type)]
     indices, data = [], []
     offset = 0
     for vocab, counts in zip(vocabs, blocks, strict=True):
-        to_merged = np.fromiter(map(position.__getitem__, vocab), dtype=np.int64, count=len(vocab))
+        to_merged = np.fromiter(map(position.__getitem__, vocab), dtype=index_type, count=len(vocab))
         indices.append(to_merged[counts.indices])
         data.append(counts.data)
-        indptr.append(counts.indptr[1:].astype(np.int64) + offset)
+        indptr.append(counts.indptr[1:].astype(index_type) + offset)
         offset += counts.nnz
-    n_rows = sum(counts.shape[0] for counts in blocks)
     counts = sp.csr_matrix(
         (np.concatenate(data), np.concatenate(indices), np.concatenate(indptr)), shape=(n_rows, len(merged))
     )
