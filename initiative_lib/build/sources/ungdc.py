@@ -124,9 +124,14 @@ def parse_speech_path(path: str | os.PathLike[str], *, root: str | os.PathLike[s
     if len(rel.parts) != 2:
         msg = f"{path}: path {rel.as_posix()!r} has {len(rel.parts)} part(s); expected NN-YYYY/CODE_NN_YYYY.txt"
         raise CorpusError(msg)
-    if rel.as_posix() in KNOWN_MISNAMED:
-        return KNOWN_MISNAMED[rel.as_posix()]
-    folder, name = rel.parts
+    return _parse_parts(path, *rel.parts)
+
+
+def _parse_parts(path: Path, folder: str, name: str) -> SpeechKey:
+    """:func:`parse_speech_path` of ``path``, whose parts below the corpus folder are ``folder`` and ``name``."""
+    rel = f"{folder}/{name}"
+    if rel in KNOWN_MISNAMED:
+        return KNOWN_MISNAMED[rel]
     fm = _FOLDER_RE.fullmatch(folder)
     if not fm:
         msg = f"{path}: folder {folder!r} does not fit; expected NN-YYYY (session-year, e.g. '73-2018')"
@@ -263,7 +268,9 @@ def speech_paths(
                 msg = f"{path}: a folder inside a session folder; expected only CODE_NN_YYYY.txt files there"
                 raise CorpusError(msg)
             continue
-        key = parse_speech_path(path, root=base)
+        # the two parts below base, from the path's own parts (parse_speech_path would parse both paths again)
+        parts = path.parts[len(base.parts) :]
+        key = _parse_parts(path, *parts) if len(parts) == 2 else parse_speech_path(path, root=base)
         out.append((path, key, resolve_country(key.country_code, file=path)))
     if not out:
         msg = f"{base}: no speech files; expected NN-YYYY/CODE_NN_YYYY.txt files"
