@@ -46,6 +46,7 @@ import scipy.sparse as sp
 from initiative_lib.build.sources.ungdc import (
     Country,
     SpeechKey,
+    code_points,
     paragraph_spans,
     paragraph_spans_many,
     speech_paths,
@@ -96,12 +97,10 @@ _Batch = tuple[dict[str, Any], list[str], sp.csr_matrix]
 def _count_batch(items: list[tuple[str, SpeechKey, Country]]) -> _Batch:
     """Read, clean, split and count one batch of speeches (runs in a worker process)."""
     texts = [read_clean(Path(path).read_bytes())[0] for path, _, _ in items]
-    spans, n_spans = paragraph_spans_many(texts)
+    chars = code_points(texts)  # read once, for the paragraphs and the counting
+    spans, n_spans = paragraph_spans_many(texts, chars=chars)
     counter = TokenCounter()
-    first = 0
-    for text, n in zip(texts, n_spans.tolist(), strict=True):
-        counter.add_spans(text, spans[first : first + n])
-        first += n
+    counter.add_many(texts, spans, n_spans, chars=chars)
     vocab, counts = counter.result()
     lengths = counter.lengths()
     keep = lengths > 0  # numbered as in corpus/ungdc: paragraphs with a token

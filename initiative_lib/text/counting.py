@@ -195,6 +195,7 @@ class TokenCounter:
         self.compiled = compiled
         self._parts: list[str] = []
         self._spans: list[np.ndarray] = []
+        self._chars: np.ndarray | None = None  # the parts' code points joined by line breaks, when given
         self._lengths: np.ndarray | None = None
 
     def add(self, text: str) -> None:
@@ -213,6 +214,40 @@ class TokenCounter:
         self._parts.append(text)
         self._spans.append(bounds)
         self._lengths = None
+        self._chars = None
+
+    def add_many(
+        self, texts: list[str], spans: np.ndarray, n_spans: np.ndarray, *, chars: np.ndarray | None = None
+    ) -> None:
+        """:meth:`add_spans` for each text in turn: ``texts[i]`` takes the next ``n_spans[i]`` rows of ``spans``.
+
+        ``chars``, the code points of ``"\\n".join(texts)`` (``np.uint32``, as
+        :func:`~initiative_lib.build.sources.ungdc.paragraph_spans_many` reads them),
+        spares encoding the texts again when they are all this counter holds: a
+        line break and a space are both no part of a token, so the separated text
+        is the same (a property test compares both).
+
+        Examples
+        --------
+        >>> counter = TokenCounter()
+        >>> counter.add_many(["Open, open!", "And free."], np.array([[0, 5], [6, 11], [0, 9]]), np.array([2, 1]))
+        >>> counter.result()[1].toarray().tolist()
+        [[0, 0, 1], [0, 0, 1], [1, 1, 0]]
+        """
+        empty = not self._parts
+        first = 0
+        for text, n in zip(texts, np.asarray(n_spans).tolist(), strict=True):
+            self.add_spans(text, spans[first : first + n])
+            first += n
+        if first != len(spans):
+            msg = f"n_spans adds up to {first} rows; spans has {len(spans)}"
+            raise ValueError(msg)
+        if chars is not None and empty:
+            size = sum(map(len, texts)) + len(texts) - 1 if texts else 0
+            if chars.shape != (size,):
+                msg = f"chars holds {chars.shape} code points; the texts joined by line breaks have {size}"
+                raise ValueError(msg)
+            self._chars = chars
 
     def __len__(self) -> int:
         return sum(len(spans) for spans in self._spans)
@@ -275,14 +310,19 @@ class TokenCounter:
     def _separated_compiled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`_separated_python` as code points, separated by :func:`_separate` where that is exact.
 
-        The parts are joined with one space and separated at once; a part that
+        The parts are joined with one space (or line breaks: the code points given to
+        :meth:`add_many`) and separated at once; a part that
         holds a character of :data:`~initiative_lib.text.tokens.LOWER_UNSAFE`, or
         one of whose spans cuts a token, is separated by
         :func:`~initiative_lib.text.tokens.separated` and appended.
         """
-        joined = " ".join(self._parts)
-        chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        others, other_map = _other_table(joined)
+        if self._chars is not None:  # joined by line breaks instead of spaces: the same separated text
+            chars = self._chars
+            others, other_map = _other_map(np.unique(chars[chars >= 128]))
+        else:
+            joined = " ".join(self._parts)
+            chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            others, other_map = _other_table(joined)
         plain = _separate(chars, others, other_map)
         n_rows = np.fromiter(map(len, self._spans), dtype=np.int64, count=len(self._spans))
         part_start = np.zeros(len(self._parts), dtype=np.int64)
@@ -302,7 +342,7 @@ class TokenCounter:
             cut[where] |= (plain[at[where]] != _SPACE) & (plain[at[where] - 1] != _SPACE)
         row_part = np.repeat(np.arange(len(self._parts)), n_rows)
         redo = set(np.unique(row_part[cut]).tolist())
-        if not joined.isascii():
+        if len(others):  # not ASCII
             redo.update(i for i, text in enumerate(self._parts) if not lower_is_per_token(text))
         if not redo:
             return plain, starts, ends
@@ -335,12 +375,16 @@ def _other_table(text: str) -> tuple[np.ndarray, np.ndarray]:
     """
     if text.isascii():
         return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint32)
-    others = sorted(non_ascii_chars(text))
+    return _other_map(np.array(sorted(map(ord, non_ascii_chars(text))), dtype=np.uint32))
+
+
+def _other_map(others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``others`` (sorted non-ASCII code points) and what :func:`_separate` makes of each (:func:`_other_table`)."""
     mapped = []
-    for ch in others:
+    for ch in map(chr, others.tolist()):
         low = ch.lower()
         mapped.append(ord(low) if len(low) == 1 and TOKEN_CHAR_RE.match(low) is not None else _SPACE)
-    return np.array([ord(ch) for ch in others], dtype=np.uint32), np.array(mapped, dtype=np.uint32)
+    return others.astype(np.uint32), np.array(mapped, dtype=np.uint32)
 
 
 def _code_tokens_python(joined: str, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -455,7 +455,9 @@ def paragraph_spans(text: str, *, long_line_chars: int = LONG_LINE_CHARS) -> lis
     return list(zip(line_starts[firsts].tolist(), line_ends[cuts].tolist(), strict=True))
 
 
-def paragraph_spans_many(texts: list[str], *, long_line_chars: int = LONG_LINE_CHARS) -> tuple[np.ndarray, np.ndarray]:
+def paragraph_spans_many(
+    texts: list[str], *, long_line_chars: int = LONG_LINE_CHARS, chars: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     r""":func:`paragraph_spans` of many texts at once, with array operations over their characters.
 
     Returns the spans of every text, one after another, as an ``(n, 2)`` array
@@ -464,7 +466,9 @@ def paragraph_spans_many(texts: list[str], *, long_line_chars: int = LONG_LINE_C
     texts are joined with line breaks and read as code points (UTF-32); each
     line's white-space-normalised length and sentence end, and each text's
     median and 90th-percentile line length, are computed with NumPy for all
-    lines at once, without a Python loop over lines or characters.
+    lines at once, without a Python loop over lines or characters. ``chars``, if
+    given, must be those code points (``np.uint32``; :func:`code_points`), read
+    once for this and for :meth:`~initiative_lib.text.counting.TokenCounter.add_many`.
 
     Examples
     --------
@@ -476,7 +480,12 @@ def paragraph_spans_many(texts: list[str], *, long_line_chars: int = LONG_LINE_C
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n_texts)
     text_start = np.zeros(n_texts, dtype=np.int64)
     np.cumsum(sizes[:-1] + 1, out=text_start[1:])
-    chars = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if chars is None:
+        chars = code_points(texts)
+    size = int(sizes.sum()) + n_texts - 1 if n_texts else 0
+    if chars.shape != (size,):
+        msg = f"chars holds {chars.shape} code points; the texts joined by line breaks have {size}"
+        raise ValueError(msg)
     n = len(chars)
     if not n:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(n_texts, dtype=np.int64)
@@ -549,6 +558,17 @@ def paragraph_spans_many(texts: list[str], *, long_line_chars: int = LONG_LINE_C
     base = text_start[end_text]
     spans = np.stack((line_start[starts] - base, line_end[ends] - base), axis=1)
     return spans, np.bincount(end_text, minlength=n_texts)
+
+
+def code_points(texts: list[str]) -> np.ndarray:
+    r"""The code points of ``"\n".join(texts)`` as a ``np.uint32`` array (UTF-32; lone surrogates kept).
+
+    Examples
+    --------
+    >>> code_points(["ab", "é"]).tolist()
+    [97, 98, 10, 233]
+    """
+    return np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 @functools.cache
