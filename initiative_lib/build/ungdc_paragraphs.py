@@ -96,11 +96,25 @@ _Batch = tuple[dict[str, Any], list[str], sp.csr_matrix]
 
 def _count_batch(items: list[tuple[str, SpeechKey, Country]]) -> _Batch:
     """Read, clean, split and count one batch of speeches (runs in a worker process)."""
-    texts = [read_clean(Path(path).read_bytes())[0] for path, _, _ in items]
-    chars = code_points(texts)  # read once, for the paragraphs and the counting
-    spans, n_spans = paragraph_spans_many(texts, chars=chars)
+    return _count_speeches([items])
+
+
+def _count_speeches(batches: list[list[tuple[str, SpeechKey, Country]]]) -> _Batch:
+    """Read, clean, split and count several batches of speeches with one vocabulary (runs in a worker process).
+
+    Each batch is read and its tokens numbered (:meth:`TokenCounter.flush`) before the next is read,
+    so only one batch's text is held; the distinct tokens become strings, sorted, once for all.
+    """
     counter = TokenCounter()
-    counter.add_many(texts, spans, n_spans, chars=chars)
+    n_spans_all = []
+    for items in batches:
+        texts = [read_clean(Path(path).read_bytes())[0] for path, _, _ in items]
+        chars = code_points(texts)  # read once, for the paragraphs and the counting
+        spans, n_spans = paragraph_spans_many(texts, chars=chars)
+        counter.add_many(texts, spans, n_spans, chars=chars)
+        counter.flush()
+        n_spans_all.append(n_spans)
+    n_spans = np.concatenate(n_spans_all) if n_spans_all else np.zeros(0, dtype=np.int64)
     vocab, counts = counter.result()
     lengths = counter.lengths()
     keep = lengths > 0  # numbered as in corpus/ungdc: paragraphs with a token
@@ -217,8 +231,15 @@ def _on_client(func: Callable[[list], _Batch], batches: list[list], client: Any)
 
 
 def _run(
-    func: Callable[[list], _Batch], batches: list[list], n_jobs: int, show: bool, what: str, client: Any = None
+    func: Callable[[list], _Batch],
+    batches: list[list],
+    n_jobs: int,
+    show: bool,
+    what: str,
+    client: Any = None,
+    group: Callable[[list[list]], _Batch] | None = None,
 ) -> Iterator[_Batch]:
+    """The results of ``func`` on each of ``batches``, or of ``group`` on fixed groups of them, in order."""
     bar = Progress(f"counting {what} (batches)", len(batches), enabled=show, every=1)
     if client is not None:
         try:
@@ -228,26 +249,30 @@ def _run(
         finally:
             bar.done()
         return
-    if n_jobs > 1 and len(batches) > 1:
-        warm_up()  # compiled once here: forked workers inherit it
-        if func is _count_batch:
-            paragraph_spans_many(["."])
-        # each task a fixed group of batches, merged in the worker: the parent merges a few large
-        # results instead of every batch's (the groups do not depend on n_jobs either)
-        groups = [batches[i : i + GROUP_BATCHES] for i in range(0, len(batches), GROUP_BATCHES)]
-        try:
+    # each task a fixed group of batches, counted (or merged) as one: the parent merges a few large
+    # results instead of every batch's (the groups do not depend on n_jobs either)
+    groups = [batches[i : i + GROUP_BATCHES] for i in range(0, len(batches), GROUP_BATCHES)]
+    task = group if group is not None else functools.partial(_merge_group, func)
+    try:
+        if n_jobs > 1 and len(groups) > 1:
+            warm_up()  # compiled once here: forked workers inherit it
+            if group is not None:
+                paragraph_spans_many(["."])
             with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-                for group, result in zip(groups, pool.map(functools.partial(_merge_group, func), groups), strict=True):
-                    for _ in group:  # in group order, whatever finishes first
+                for one, result in zip(groups, pool.map(task, groups), strict=True):
+                    for _ in one:  # in group order, whatever finishes first
                         bar.step()
                     yield result
-        finally:
-            bar.done()
-        return
-    try:
-        for result in map(func, batches):
-            bar.step()
-            yield result
+        elif group is not None:
+            for one in groups:
+                result = group(one)
+                for _ in one:
+                    bar.step()
+                yield result
+        else:
+            for result in map(func, batches):
+                bar.step()
+                yield result
     finally:
         bar.done()
 
@@ -407,7 +432,7 @@ def ungdc_paragraph_matrix(
         if cached is not None:
             return cached  # type: ignore[return-value]
     dtm = _assemble(
-        _run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches", client),
+        _run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches", client, _count_speeches),
         functools.partial(_speech_rows, plan),
     )
     if path is not None:

@@ -104,6 +104,7 @@ def test_cache_is_reused_and_keyed_by_content(folder: Path, monkeypatch: pytest.
         raise AssertionError("counted again although cached")
 
     monkeypatch.setattr(pm, "_count_batch", fail)
+    monkeypatch.setattr(pm, "_count_speeches", fail)
     _same(first, ungdc_paragraph_matrix(folder))
     monkeypatch.undo()
     # a changed file is a new key: counted again
