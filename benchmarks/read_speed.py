@@ -84,6 +84,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.package is not None:
         sys.path.insert(0, str(args.package.resolve()))
+    import numpy as np
+
     import initiative_lib
     from initiative_lib.build import ungdc_paragraphs as pm
 
@@ -107,7 +109,8 @@ def main() -> int:
     wall, cpu = time.perf_counter() - start, _cpu() - cpu
     digest = hashlib.sha256()
     for part in (m.counts.indptr, m.counts.indices, m.counts.data):
-        digest.update(str(part.dtype).encode() + part.tobytes())
+        digest.update(str(part.dtype).encode())  # the same bytes as dtype + tobytes(), without copying them
+        digest.update(memoryview(np.ascontiguousarray(part)).cast("B"))
     digest.update("\0".join(m.vocab).encode())
     digest.update((m.rows.to_csv(index=False) if args.to_csv else rows_csv(m.rows)).encode())
     sys.stdout.write(
