@@ -143,8 +143,13 @@ def _speech_rows(plan: list[tuple[Path, SpeechKey, Country]], metas: list[dict[s
         "region": [country.region for _, _, country in plan],
         "subregion": [country.subregion for _, _, country in plan],
     }
+    speech = np.repeat(np.arange(len(plan)), n_rows)  # each row's speech
     for name, values in columns.items():
-        if values is not None:
+        if values is None:
+            continue
+        if _META_TYPES[name] == "string":  # each speech's string converted once, then repeated
+            columns[name] = pd.array(values, dtype="string").take(speech)
+        else:
             columns[name] = np.repeat(np.array(values, dtype=object), n_rows)
     columns["seg_no"] = np.arange(1, total + 1, dtype=np.int64) - np.repeat(first_row, n_rows)
     columns["n_tokens"] = np.concatenate([meta["n_tokens"] for meta in metas]) if metas else np.zeros(0, dtype=np.int64)
