@@ -7,26 +7,31 @@ and counts each paragraph's tokens with the corpus's token rules
 (:func:`~initiative_lib.text.tokens.tokenize`): one matrix row per paragraph.
 
 The full corpus (8,093 speeches, 143 MB) gives 248,761 paragraphs and
-15.5 million non-zeros; reading it costs about 13 CPU seconds (23 before the
+15.5 million non-zeros; reading it costs about 10 to 12 CPU seconds (23 before the
 fast paths of :mod:`initiative_lib.text` and :mod:`initiative_lib.text.counting`;
-``benchmarks/RESULTS.md``, sections (a) and (e)), and 1 s from the cache.
+``benchmarks/RESULTS.md``, sections (a) and (e), and ``benchmarks/READING.md``),
+and 1 s from the cache.
 The paragraphs of a whole batch of speeches are found at once by
 :func:`~initiative_lib.build.sources.ungdc.paragraph_spans_many` (the rule of
 :func:`~initiative_lib.build.sources.ungdc.speech_paragraphs`, with array
 operations over the batch's code points), and counted by
-:class:`~initiative_lib.text.counting.TokenCounter`.
+:class:`~initiative_lib.text.counting.TokenCounter`: a fixed group of
+:data:`GROUP_BATCHES` batches shares one numbering of the tokens
+(:meth:`~initiative_lib.text.counting.TokenCounter.flush` after each batch), so its
+distinct tokens become strings, and are sorted, once.
 With ``client=`` the batches run on a Dask cluster (README, "Past one machine").
 Two things make repeated work cheap:
 
-* ``n_jobs`` worker processes read fixed batches of speeches; the batches
-  and the final vocabulary (sorted) do not depend on ``n_jobs``, so the matrix
-  is identical for every value;
+* ``n_jobs`` worker processes read fixed groups of batches of speeches; the
+  groups and the final vocabulary (sorted) do not depend on ``n_jobs``, so the
+  matrix is identical for every value, and the parent merges only one result
+  per group;
 * the finished matrix is kept in the user cache under a key made of every
   file's name and bytes and of the counting code, so a second call reads
   the files once for the checksum and loads the matrix.
 
-Memory stays bounded by one batch of text per process plus the matrix
-itself (about 12 bytes per non-zero).
+Memory stays bounded by one batch of text per process plus the counts of a
+group and the matrix itself (about 12 bytes per non-zero).
 """
 
 from __future__ import annotations

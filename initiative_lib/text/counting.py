@@ -16,8 +16,11 @@ token, character by character, so no two tokens can share a number. A text
 that holds one of :data:`~initiative_lib.text.tokens.LOWER_UNSAFE`, or whose
 spans cut a token, is separated in Python instead.
 
-Only the distinct tokens of a batch become Python strings. Without numba
-the same result comes from splitting the texts in Python.
+Only the distinct tokens of a batch become Python strings; with
+:meth:`TokenCounter.flush` the numbering goes on over several batches (the
+known tokens kept as code points), so the distinct tokens of them all become
+strings once. Without numba the same result comes from splitting the texts in
+Python.
 """
 
 from __future__ import annotations
