@@ -7,26 +7,31 @@ and counts each paragraph's tokens with the corpus's token rules
 (:func:`~initiative_lib.text.tokens.tokenize`): one matrix row per paragraph.
 
 The full corpus (8,093 speeches, 143 MB) gives 248,761 paragraphs and
-15.5 million non-zeros; reading it costs about 13 CPU seconds (23 before the
+15.5 million non-zeros; reading it costs about 10 to 12 CPU seconds (23 before the
 fast paths of :mod:`initiative_lib.text` and :mod:`initiative_lib.text.counting`;
-``benchmarks/RESULTS.md``, sections (a) and (e)), and 1 s from the cache.
+``benchmarks/RESULTS.md``, sections (a) and (e), and ``benchmarks/READING.md``),
+and 1 s from the cache.
 The paragraphs of a whole batch of speeches are found at once by
 :func:`~initiative_lib.build.sources.ungdc.paragraph_spans_many` (the rule of
 :func:`~initiative_lib.build.sources.ungdc.speech_paragraphs`, with array
 operations over the batch's code points), and counted by
-:class:`~initiative_lib.text.counting.TokenCounter`.
+:class:`~initiative_lib.text.counting.TokenCounter`: a fixed group of
+:data:`GROUP_BATCHES` batches shares one numbering of the tokens
+(:meth:`~initiative_lib.text.counting.TokenCounter.flush` after each batch), so its
+distinct tokens become strings, and are sorted, once.
 With ``client=`` the batches run on a Dask cluster (README, "Past one machine").
 Two things make repeated work cheap:
 
-* ``n_jobs`` worker processes read fixed batches of speeches; the batches
-  and the final vocabulary (sorted) do not depend on ``n_jobs``, so the matrix
-  is identical for every value;
+* ``n_jobs`` worker processes read fixed groups of batches of speeches; the
+  groups and the final vocabulary (sorted) do not depend on ``n_jobs``, so the
+  matrix is identical for every value, and the parent merges only one result
+  per group;
 * the finished matrix is kept in the user cache under a key made of every
   file's name and bytes and of the counting code, so a second call reads
   the files once for the checksum and loads the matrix.
 
-Memory stays bounded by one batch of text per process plus the matrix
-itself (about 12 bytes per non-zero).
+Memory stays bounded by one batch of text per process plus the counts of a
+group and the matrix itself (about 12 bytes per non-zero).
 """
 
 from __future__ import annotations
@@ -36,7 +41,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +51,7 @@ import scipy.sparse as sp
 from initiative_lib.build.sources.ungdc import (
     Country,
     SpeechKey,
+    code_points,
     paragraph_spans,
     paragraph_spans_many,
     speech_paths,
@@ -59,11 +64,13 @@ from initiative_lib.progress import Progress, want_progress
 from initiative_lib.text.cleaning import read_clean
 from initiative_lib.text.counting import TokenCounter, warm_up
 
-__all__ = ["BATCH_FILES", "BATCH_TEXTS", "count_texts", "paragraph_spans", "ungdc_paragraph_matrix"]
+__all__ = ["BATCH_FILES", "BATCH_TEXTS", "GROUP_BATCHES", "count_texts", "paragraph_spans", "ungdc_paragraph_matrix"]
 
 #: speeches, and texts, per unit of work; fixed, so the work split never depends on ``n_jobs``
 BATCH_FILES = 64
 BATCH_TEXTS = 5_000
+#: batches per task of a worker process, merged there (a fixed number, so the work split never depends on ``n_jobs``)
+GROUP_BATCHES = 8
 _CODE_FILES = (
     "text/cleaning.py",
     "text/tokens.py",
@@ -94,13 +101,25 @@ _Batch = tuple[dict[str, Any], list[str], sp.csr_matrix]
 
 def _count_batch(items: list[tuple[str, SpeechKey, Country]]) -> _Batch:
     """Read, clean, split and count one batch of speeches (runs in a worker process)."""
-    texts = [read_clean(Path(path).read_bytes())[0] for path, _, _ in items]
-    spans, n_spans = paragraph_spans_many(texts)
+    return _count_speeches([items])
+
+
+def _count_speeches(batches: list[list[tuple[str, SpeechKey, Country]]]) -> _Batch:
+    """Read, clean, split and count several batches of speeches with one vocabulary (runs in a worker process).
+
+    Each batch is read and its tokens numbered (:meth:`TokenCounter.flush`) before the next is read,
+    so only one batch's text is held; the distinct tokens become strings, sorted, once for all.
+    """
     counter = TokenCounter()
-    first = 0
-    for text, n in zip(texts, n_spans.tolist(), strict=True):
-        counter.add_spans(text, spans[first : first + n])
-        first += n
+    n_spans_all = []
+    for items in batches:
+        texts = [read_clean(Path(path).read_bytes())[0] for path, _, _ in items]
+        chars = code_points(texts)  # read once, for the paragraphs and the counting
+        spans, n_spans = paragraph_spans_many(texts, chars=chars)
+        counter.add_many(texts, spans, n_spans, chars=chars)
+        counter.flush()
+        n_spans_all.append(n_spans)
+    n_spans = np.concatenate(n_spans_all) if n_spans_all else np.zeros(0, dtype=np.int64)
     vocab, counts = counter.result()
     lengths = counter.lengths()
     keep = lengths > 0  # numbered as in corpus/ungdc: paragraphs with a token
@@ -129,8 +148,13 @@ def _speech_rows(plan: list[tuple[Path, SpeechKey, Country]], metas: list[dict[s
         "region": [country.region for _, _, country in plan],
         "subregion": [country.subregion for _, _, country in plan],
     }
+    speech = np.repeat(np.arange(len(plan)), n_rows)  # each row's speech
     for name, values in columns.items():
-        if values is not None:
+        if values is None:
+            continue
+        if _META_TYPES[name] == "string":  # each speech's string converted once, then repeated
+            columns[name] = pd.array(values, dtype="string").take(speech)
+        else:
             columns[name] = np.repeat(np.array(values, dtype=object), n_rows)
     columns["seg_no"] = np.arange(1, total + 1, dtype=np.int64) - np.repeat(first_row, n_rows)
     columns["n_tokens"] = np.concatenate([meta["n_tokens"] for meta in metas]) if metas else np.zeros(0, dtype=np.int64)
@@ -217,8 +241,15 @@ def _on_client(func: Callable[[list], _Batch], batches: list[list], client: Any)
 
 
 def _run(
-    func: Callable[[list], _Batch], batches: list[list], n_jobs: int, show: bool, what: str, client: Any = None
+    func: Callable[[list], _Batch],
+    batches: list[list],
+    n_jobs: int,
+    show: bool,
+    what: str,
+    client: Any = None,
+    group: Callable[[list[list]], _Batch] | None = None,
 ) -> Iterator[_Batch]:
+    """The results of ``func`` on each of ``batches``, or of ``group`` on fixed groups of them, in order."""
     bar = Progress(f"counting {what} (batches)", len(batches), enabled=show, every=1)
     if client is not None:
         try:
@@ -228,37 +259,94 @@ def _run(
         finally:
             bar.done()
         return
-    if n_jobs > 1 and len(batches) > 1:
-        warm_up()  # compiled once here: forked workers inherit it
-        if func is _count_batch:
-            paragraph_spans_many(["."])
+    # each task a fixed group of batches, counted (or merged) as one: the parent merges a few large
+    # results instead of every batch's (the groups do not depend on n_jobs either)
+    groups = [batches[i : i + GROUP_BATCHES] for i in range(0, len(batches), GROUP_BATCHES)]
+    task = group if group is not None else functools.partial(_merge_group, func)
     try:
-        with ProcessPoolExecutor(max_workers=n_jobs) if n_jobs > 1 and len(batches) > 1 else nullcontext() as pool:
-            results = pool.map(func, batches) if pool is not None else map(func, batches)
-            for result in results:  # in batch order, whatever finishes first
+        if n_jobs > 1 and len(groups) > 1:
+            warm_up()  # compiled once here: forked workers inherit it
+            if group is not None:
+                paragraph_spans_many(["."])
+            with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+                for one, result in zip(groups, pool.map(task, groups), strict=True):
+                    for _ in one:  # in group order, whatever finishes first
+                        bar.step()
+                    yield result
+        elif group is not None:
+            for one in groups:
+                result = group(one)
+                for _ in one:
+                    bar.step()
+                yield result
+        else:
+            for result in map(func, batches):
                 bar.step()
                 yield result
     finally:
         bar.done()
 
 
-def _assemble(parts: Iterable[_Batch], rows: Callable[[list[dict[str, Any]]], pd.DataFrame]) -> DocumentTermMatrix:
+def _merge(parts: Iterable[_Batch]) -> _Batch:
+    """Several batches' results as one: their metadata end to end, one sorted vocabulary, counts stacked.
+
+    Each batch's vocabulary is sorted and so is the union, so mapping a batch's
+    columns to the union's keeps every row's columns sorted. The counts travel
+    between processes as int32 (a count never exceeds its batch's characters) and
+    are int64 after the merge.
+    """
     metas, vocabs, blocks = [], [], []
     for meta, vocab, counts in parts:
         metas.append(meta)
         vocabs.append(vocab)
         blocks.append(counts)
-    vocab_index = pd.Index(sorted({t for v in vocabs for t in v}), dtype=object)
-    remapped = []
+    if len(blocks) == 1:
+        return metas[0], vocabs[0], blocks[0]
+    if not blocks:
+        return {}, [], sp.csr_matrix((0, 0), dtype=np.int64)
+    merged = sorted(set().union(*vocabs))
+    position = {term: i for i, term in enumerate(merged)}
+    n_rows = sum(counts.shape[0] for counts in blocks)
+    nnz = sum(counts.nnz for counts in blocks)
+    # the index type the sparse matrix would choose itself (int32 when it holds every offset), so that
+    # it takes the arrays as they are
+    index_type = np.int32 if max(nnz, len(merged)) <= np.iinfo(np.int32).max else np.int64
+    indptr = [np.zeros(1, dtype=index_type)]
+    indices, data = [], []
+    offset = 0
     for vocab, counts in zip(vocabs, blocks, strict=True):
-        to_global = vocab_index.get_indexer(pd.Index(vocab, dtype=object)).astype(np.int64)
-        block = sp.csr_matrix(
-            (counts.data, to_global[counts.indices], counts.indptr), shape=(counts.shape[0], len(vocab_index))
-        )
-        block.sort_indices()
-        remapped.append(block)
-    matrix = sp.vstack(remapped, format="csr", dtype=np.int64) if remapped else sp.csr_matrix((0, 0), dtype=np.int64)
-    return DocumentTermMatrix(counts=matrix, rows=rows(metas), vocab=vocab_index, level="segment")
+        to_merged = np.fromiter(map(position.__getitem__, vocab), dtype=index_type, count=len(vocab))
+        indices.append(to_merged[counts.indices])
+        data.append(counts.data)
+        indptr.append(counts.indptr[1:].astype(index_type) + offset)
+        offset += counts.nnz
+    counts = sp.csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), np.concatenate(indptr)), shape=(n_rows, len(merged))
+    )
+    meta = {key: np.concatenate([m[key] for m in metas]) for key in metas[0]} if metas else {}
+    return meta, merged, counts
+
+
+def _merge_group(func: Callable[[list], _Batch], batches: list[list]) -> _Batch:
+    """``func`` on each of ``batches``, merged (runs in a worker process: the merge work is spread)."""
+    meta, vocab, counts = _merge(map(func, batches))
+    return meta, vocab, _compact(counts)
+
+
+def _compact(counts: sp.csr_matrix) -> sp.csr_matrix:
+    """``counts`` with int32 values when they fit (half the bytes to send between processes)."""
+    if counts.nnz and int(counts.data.max()) > np.iinfo(np.int32).max:  # pragma: no cover - 2**31 tokens
+        return counts
+    return sp.csr_matrix((counts.data.astype(np.int32), counts.indices, counts.indptr), shape=counts.shape)
+
+
+def _assemble(parts: Iterable[_Batch], rows: Callable[[list[dict[str, Any]]], pd.DataFrame]) -> DocumentTermMatrix:
+    meta, vocab, counts = _merge(parts)
+    matrix = sp.csr_matrix(
+        (counts.data.astype(np.int64), counts.indices, counts.indptr), shape=counts.shape, dtype=np.int64
+    )
+    vocab_index = pd.Index(vocab, dtype=object)
+    return DocumentTermMatrix(counts=matrix, rows=rows([meta] if meta else []), vocab=vocab_index, level="segment")
 
 
 def _text_rows(metas: list[dict[str, Any]]) -> pd.DataFrame:
@@ -354,7 +442,7 @@ def ungdc_paragraph_matrix(
         if cached is not None:
             return cached  # type: ignore[return-value]
     dtm = _assemble(
-        _run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches", client),
+        _run(_count_batch, _batches(plan), n_jobs, want_progress(progress), "speeches", client, _count_speeches),
         functools.partial(_speech_rows, plan),
     )
     if path is not None:

@@ -16,13 +16,15 @@ token, character by character, so no two tokens can share a number. A text
 that holds one of :data:`~initiative_lib.text.tokens.LOWER_UNSAFE`, or whose
 spans cut a token, is separated in Python instead.
 
-Only the distinct tokens of a batch become Python strings. Without numba
-the same result comes from splitting the texts in Python.
+Only the distinct tokens of a batch become Python strings; with
+:meth:`TokenCounter.flush` the numbering goes on over several batches (the
+known tokens kept as code points), so the distinct tokens of them all become
+strings once. Without numba the same result comes from splitting the texts in
+Python.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 
 import numpy as np
@@ -49,36 +51,40 @@ TABLE_SLOTS = 1 << 16
 
 
 @lazy_njit
-def _code_tokens(
-    chars: np.ndarray, starts: np.ndarray, ends: np.ndarray, capacity: int
-) -> tuple[
-    np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool
-]:  # pragma: no cover - compiled; covered through TokenCounter
-    """Number the space-separated tokens of ``chars[starts[r]:ends[r]]`` for each row ``r``.
+def _number_tokens(
+    chars: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    store: np.ndarray,
+    n_stored: int,
+    table: np.ndarray,
+    first: np.ndarray,
+    size: np.ndarray,
+    hashes: np.ndarray,
+    codes: np.ndarray,
+    lengths: np.ndarray,
+) -> tuple[int, int]:  # pragma: no cover - compiled; covered through TokenCounter
+    """Number the space-separated tokens of ``chars[starts[r]:ends[r]]`` for each row ``r``, into given arrays.
 
-    Returns each token's number (in order of first use), each row's token
-    count, each number's first occurrence (offset and length) in ``chars``, and
-    True; or False (and nothing to use) when more than ``capacity // 2``
-    distinct tokens do not fit the table of ``capacity`` slots. The table is
-    never resized inside the loop: arrays that are never rebound keep the loop
-    free of reference counting (four times faster).
+    Writes each token's number (in order of first use) to ``codes``, each row's
+    token count to ``lengths``, each new number's first occurrence (offset, length
+    and hash) to ``first``, ``size`` and ``hashes``, through the hash table
+    ``table`` (a power of two slots). The numbers below ``n_stored`` are known
+    already: in the table, their characters at ``store[first[k]:first[k] + size[k]]``.
+    Returns the numbers of tokens and of distinct tokens (the known ones
+    included), or ``-1`` for the latter when more distinct tokens than ``first``
+    holds do not fit. Every array comes from the caller and none is
+    rebound here: the loop has no reference counting, and numba compiles it in
+    a third of the time a loop that allocates its own results takes.
     """
-    n_max = 0  # a row of n characters has at most (n + 1) // 2 tokens; rows may overlap
-    for r in range(starts.shape[0]):
-        n_max += (ends[r] - starts[r] + 1) // 2
-    codes = np.empty(n_max, dtype=np.int64)
-    lengths = np.zeros(starts.shape[0], dtype=np.int64)
-    table = np.full(capacity, -1, dtype=np.int64)
-    limit = capacity // 2
-    first = np.empty(limit, dtype=np.int64)
-    size = np.empty(limit, dtype=np.int64)
-    hashes = np.empty(limit, dtype=np.uint64)
-    mask = np.uint64(capacity - 1)
-    n_terms = 0
+    mask = np.uint64(table.shape[0] - 1)
+    limit = first.shape[0]
+    n_terms = n_stored
     n_codes = 0
     for r in range(starts.shape[0]):
         i = starts[r]
         end = ends[r]
+        count = 0
         while i < end:
             if chars[i] == _SPACE:
                 i += 1
@@ -89,26 +95,32 @@ def _code_tokens(
                 h = (h ^ np.uint64(chars[j])) * np.uint64(_FNV_PRIME)
                 j += 1
             n = j - i
-            slot = h & mask
+            slot = h & mask  # unsigned: an index that is never negative
             code = -1
             while True:
                 k = table[slot]
                 if k < 0:
                     break
-                if hashes[k] == h and size[k] == n:
+                if hashes[k] == h and size[k] == n:  # the same token only if every character is the same
                     same = True
                     a = first[k]
-                    for m in range(n):
-                        if chars[a + m] != chars[i + m]:
-                            same = False
-                            break
+                    if k < n_stored:
+                        for m in range(n):
+                            if store[a + m] != chars[i + m]:
+                                same = False
+                                break
+                    else:
+                        for m in range(n):
+                            if chars[a + m] != chars[i + m]:
+                                same = False
+                                break
                     if same:
                         code = k
                         break
                 slot = (slot + np.uint64(1)) & mask
             if code < 0:
                 if n_terms == limit:  # the table would be more than half full
-                    return codes[:0], lengths, first[:0], size[:0], False
+                    return n_codes, -1
                 code = n_terms
                 table[slot] = code
                 first[code] = i
@@ -117,9 +129,78 @@ def _code_tokens(
                 n_terms += 1
             codes[n_codes] = code
             n_codes += 1
-            lengths[r] += 1
+            count += 1
             i = j
-    return codes[:n_codes], lengths, first[:n_terms], size[:n_terms], True
+        lengths[r] = count
+    return n_codes, n_terms
+
+
+class _Numbering:
+    """Numbers for tokens in order of first use, going on across calls of :meth:`number` (compiled loop).
+
+    The distinct tokens seen so far are kept as code points, each followed by a
+    space, in ``store``; the hash table starts with ``capacity`` slots and is made
+    four times larger (the stored tokens numbered again, in order, so their
+    numbers stay) whenever a call would fill more than half of it.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.store = np.zeros(1024, dtype=np.uint32)
+        self.used = 0  # code points of store in use
+        self.n_terms = 0
+        self._tables(capacity)
+
+    def _tables(self, capacity: int) -> None:
+        self.table = np.full(capacity, -1, dtype=np.int64)
+        self.first = np.empty(capacity // 2, dtype=np.int64)
+        self.size = np.empty(capacity // 2, dtype=np.int64)
+        self.hashes = np.empty(capacity // 2, dtype=np.uint64)
+
+    def number(self, chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's number and each row's number of tokens, for the rows ``chars[starts[r]:ends[r]]``."""
+        # a row of n characters has at most (n + 1) // 2 tokens; rows may overlap
+        n_max = int(((ends - starts + 1) // 2).sum()) if len(starts) else 0
+        codes = np.empty(n_max, dtype=np.int64)
+        lengths = np.zeros(len(starts), dtype=np.int64)
+        known = self.n_terms
+        while True:
+            n_codes, n_terms = _number_tokens(
+                chars, starts, ends, self.store, known, self.table, self.first, self.size, self.hashes, codes, lengths
+            )
+            if n_terms >= 0:
+                break
+            self._grow()  # forgets the new tokens of this call; the loop numbers them again
+        # the new tokens' first occurrences, gathered end to end with a space after each, join the store
+        new = slice(known, n_terms)
+        size = self.size[new]
+        term_end = np.cumsum(size + 1)
+        need = int(term_end[-1]) if len(term_end) else 0
+        if self.used + need > len(self.store):
+            self.store = np.concatenate((self.store, np.zeros(max(need, len(self.store)), dtype=np.uint32)))
+        gather = np.arange(need) + np.repeat(self.first[new] - (term_end - size - 1), size + 1)
+        self.store[self.used : self.used + need] = chars[np.minimum(gather, len(chars) - 1)] if need else 0
+        self.store[self.used + term_end - 1] = _SPACE  # the place after each token (gathered past its end)
+        self.first[new] = self.used + term_end - size - 1
+        self.used += need
+        self.n_terms = n_terms
+        return codes[:n_codes], lengths
+
+    def _grow(self) -> None:
+        """A table four times larger, holding the stored tokens with the numbers they had."""
+        self._tables(len(self.table) * 4)
+        store = self.store[: self.used].copy()
+        codes = np.empty(self.n_terms, dtype=np.int64)
+        lengths = np.zeros(1, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.uint32)
+        bounds = np.zeros(1, dtype=np.int64), np.full(1, self.used, dtype=np.int64)
+        # every stored token is distinct: they get the numbers 0, 1, ... in store order, their offsets in store
+        _number_tokens(store, *bounds, empty, 0, self.table, self.first, self.size, self.hashes, codes, lengths)
+
+    def terms(self) -> list[str]:
+        """The distinct tokens, in order of their numbers."""
+        if not self.n_terms:
+            return []
+        return self.store[: self.used - 1].tobytes().decode("utf-32-le", "surrogatepass").split(" ")
 
 
 _HYPHEN = 45
@@ -169,6 +250,10 @@ class TokenCounter:
         self.compiled = compiled
         self._parts: list[str] = []
         self._spans: list[np.ndarray] = []
+        self._chars: np.ndarray | None = None  # the parts' code points joined by line breaks, when given
+        self._numbering: _Numbering | None = None  # once rows were numbered by flush()
+        self._codes: list[np.ndarray] = []  # the numbered rows' token numbers and numbers of tokens
+        self._row_lengths: list[np.ndarray] = []
         self._lengths: np.ndarray | None = None
 
     def add(self, text: str) -> None:
@@ -187,9 +272,79 @@ class TokenCounter:
         self._parts.append(text)
         self._spans.append(bounds)
         self._lengths = None
+        self._chars = None
+
+    def add_many(
+        self, texts: list[str], spans: np.ndarray, n_spans: np.ndarray, *, chars: np.ndarray | None = None
+    ) -> None:
+        """:meth:`add_spans` for each text in turn: ``texts[i]`` takes the next ``n_spans[i]`` rows of ``spans``.
+
+        ``chars``, the code points of ``"\\n".join(texts)`` (``np.uint32``, as
+        :func:`~initiative_lib.build.sources.ungdc.paragraph_spans_many` reads them),
+        spares encoding the texts again when they are all this counter holds: a
+        line break and a space are both no part of a token, so the separated text
+        is the same (a property test compares both).
+
+        Examples
+        --------
+        >>> counter = TokenCounter()
+        >>> counter.add_many(["Open, open!", "And free."], np.array([[0, 5], [6, 11], [0, 9]]), np.array([2, 1]))
+        >>> counter.result()[1].toarray().tolist()
+        [[0, 0, 1], [0, 0, 1], [1, 1, 0]]
+        """
+        empty = not self._parts
+        first = 0
+        for text, n in zip(texts, np.asarray(n_spans).tolist(), strict=True):
+            self.add_spans(text, spans[first : first + n])
+            first += n
+        if first != len(spans):
+            msg = f"n_spans adds up to {first} rows; spans has {len(spans)}"
+            raise ValueError(msg)
+        if chars is not None and empty:
+            size = sum(map(len, texts)) + len(texts) - 1 if texts else 0
+            if chars.shape != (size,):
+                msg = f"chars holds {chars.shape} code points; the texts joined by line breaks have {size}"
+                raise ValueError(msg)
+            self._chars = chars
 
     def __len__(self) -> int:
-        return sum(len(spans) for spans in self._spans)
+        return sum(len(spans) for spans in self._spans) + sum(map(len, self._row_lengths))
+
+    def flush(self) -> None:
+        """Number the tokens of the rows added so far now, if the compiled loop counts them; keep only their numbers.
+
+        Rows added later go on with the same numbering, so a long run of batches
+        is counted with one vocabulary (one set of strings, sorted once) while
+        only one batch's text is held. A no-op when the Python path counts
+        (``compiled=False``, no numba, or while fewer than
+        :data:`COMPILED_FROM` characters have been added and nothing was
+        numbered yet). :meth:`result` is the same with or without it.
+
+        Examples
+        --------
+        >>> counter = TokenCounter(compiled=True)
+        >>> counter.add("Open, open!")
+        >>> counter.flush()
+        >>> counter.add("And open.")
+        >>> vocab, counts = counter.result()
+        >>> vocab, counts.toarray().tolist()
+        (['and', 'open'], [[0, 2], [1, 1]])
+        """
+        if not self._use_compiled():
+            return
+        if self._numbering is None:
+            self._numbering = _Numbering(TABLE_SLOTS)
+        chars, starts, ends = self._separated_compiled()
+        codes, lengths = self._numbering.number(chars, starts, ends)
+        self._codes.append(codes)
+        self._row_lengths.append(lengths)
+        self._parts, self._spans, self._chars = [], [], None
+
+    def _use_compiled(self) -> bool:
+        if self._numbering is not None:
+            return True
+        size = sum(map(len, self._parts)) + len(self._parts)
+        return AVAILABLE and size >= COMPILED_FROM if self.compiled is None else self.compiled
 
     def lengths(self) -> np.ndarray:
         """The number of tokens of each row (after :meth:`result`)."""
@@ -200,22 +355,16 @@ class TokenCounter:
 
     def result(self) -> tuple[list[str], sp.csr_matrix]:
         """The vocabulary (sorted) and the counts (int64, one row per row added, columns sorted)."""
-        size = sum(map(len, self._parts)) + len(self._parts)
-        compiled = AVAILABLE and size >= COMPILED_FROM if self.compiled is None else self.compiled
-        if compiled:
-            chars, starts, ends = self._separated_compiled()
-            capacity = TABLE_SLOTS
-            while True:  # at most len(chars) // 2 + 1 distinct tokens: a table of twice that always fits
-                codes, lengths, first, size_, fits = _code_tokens(chars, starts, ends, capacity)
-                if fits:
-                    break
-                capacity *= 4
-            # only the terms' first occurrences, gathered end to end, become one string
-            term_end = np.cumsum(size_)
-            gather = np.arange(int(term_end[-1]) if len(term_end) else 0) + np.repeat(first - (term_end - size_), size_)
-            joined_terms = chars[gather].tobytes().decode("utf-32-le", "surrogatepass")
-            bounds = np.concatenate(([0], term_end)).tolist()
-            terms = [joined_terms[a:b] for a, b in itertools.pairwise(bounds)]
+        if self._use_compiled():
+            if self._parts or self._numbering is None:
+                self.flush()
+            numbering = self._numbering
+            if numbering is None:  # pragma: no cover - flush() made it
+                msg = "internal error: no numbering after flush()"
+                raise RuntimeError(msg)
+            codes = np.concatenate(self._codes)
+            lengths = np.concatenate(self._row_lengths)
+            terms = numbering.terms()  # only the distinct tokens become strings
         else:
             joined, starts, ends = self._separated_python()
             codes, lengths, terms = _code_tokens_python(joined, starts, ends)
@@ -249,14 +398,19 @@ class TokenCounter:
     def _separated_compiled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`_separated_python` as code points, separated by :func:`_separate` where that is exact.
 
-        The parts are joined with one space and separated at once; a part that
+        The parts are joined with one space (or line breaks: the code points given to
+        :meth:`add_many`) and separated at once; a part that
         holds a character of :data:`~initiative_lib.text.tokens.LOWER_UNSAFE`, or
         one of whose spans cuts a token, is separated by
         :func:`~initiative_lib.text.tokens.separated` and appended.
         """
-        joined = " ".join(self._parts)
-        chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        others, other_map = _other_table(joined)
+        if self._chars is not None:  # joined by line breaks instead of spaces: the same separated text
+            chars = self._chars
+            others, other_map = _other_map(np.unique(chars[chars >= 128]))
+        else:
+            joined = " ".join(self._parts)
+            chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            others, other_map = _other_table(joined)
         plain = _separate(chars, others, other_map)
         n_rows = np.fromiter(map(len, self._spans), dtype=np.int64, count=len(self._spans))
         part_start = np.zeros(len(self._parts), dtype=np.int64)
@@ -276,7 +430,7 @@ class TokenCounter:
             cut[where] |= (plain[at[where]] != _SPACE) & (plain[at[where] - 1] != _SPACE)
         row_part = np.repeat(np.arange(len(self._parts)), n_rows)
         redo = set(np.unique(row_part[cut]).tolist())
-        if not joined.isascii():
+        if len(others):  # not ASCII
             redo.update(i for i, text in enumerate(self._parts) if not lower_is_per_token(text))
         if not redo:
             return plain, starts, ends
@@ -309,16 +463,20 @@ def _other_table(text: str) -> tuple[np.ndarray, np.ndarray]:
     """
     if text.isascii():
         return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint32)
-    others = sorted(non_ascii_chars(text))
+    return _other_map(np.array(sorted(map(ord, non_ascii_chars(text))), dtype=np.uint32))
+
+
+def _other_map(others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``others`` (sorted non-ASCII code points) and what :func:`_separate` makes of each (:func:`_other_table`)."""
     mapped = []
-    for ch in others:
+    for ch in map(chr, others.tolist()):
         low = ch.lower()
         mapped.append(ord(low) if len(low) == 1 and TOKEN_CHAR_RE.match(low) is not None else _SPACE)
-    return np.array([ord(ch) for ch in others], dtype=np.uint32), np.array(mapped, dtype=np.uint32)
+    return others.astype(np.uint32), np.array(mapped, dtype=np.uint32)
 
 
 def _code_tokens_python(joined: str, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """What :func:`_code_tokens` gives, in Python (without numba): split, then number with pandas."""
+    """What :meth:`_Numbering.number` and ``terms`` give for one call, in Python: split, then number with pandas."""
     tokens: list[str] = []
     lengths = np.empty(len(starts), dtype=np.int64)
     for r, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
@@ -334,12 +492,8 @@ def warm_up() -> None:
     if AVAILABLE:
         # the types of result()'s call: the separated characters in a writable array
         chars = np.frombuffer(" ".encode("utf-32-le"), dtype=np.uint32)
-        _code_tokens(
-            _separate(chars, np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint32)),
-            np.zeros(1, dtype=np.int64),
-            np.ones(1, dtype=np.int64),
-            TABLE_SLOTS,
-        )
+        plain = _separate(chars, np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint32))
+        _Numbering(TABLE_SLOTS).number(plain, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64))
 
 
 __all__ = ["AVAILABLE", "COMPILED_FROM", "TABLE_SLOTS", "TokenCounter", "warm_up"]

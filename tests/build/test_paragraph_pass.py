@@ -11,13 +11,21 @@ characters whose lower case moves a token.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from initiative_lib.build.sources.ungdc import LONG_LINE_CHARS, paragraph_spans, paragraph_spans_many
+from initiative_lib.build.sources.ungdc import (
+    LONG_LINE_CHARS,
+    _space_table,
+    code_points,
+    paragraph_spans,
+    paragraph_spans_many,
+)
 from initiative_lib.text.cleaning import clean_text
 from initiative_lib.text.counting import TokenCounter, _separate
 from initiative_lib.text.tokens import lower_is_per_token, separated, tokenize
@@ -126,3 +134,46 @@ def test_token_counter_spans_compiled_equal_python(parts: list[tuple[str, list[t
         ]
         assert got == [dict(row) for row in rows]
         assert counter.lengths().tolist() == [sum(row.values()) for row in rows]
+
+
+def test_space_table_is_str_isspace_over_all_of_unicode() -> None:
+    table = _space_table()
+    assert np.flatnonzero(table).tolist() == [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert not table[-1]  # code points past the table are looked up at its last entry
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(texts, st.lists(st.tuples(st.integers(0, 200), st.integers(0, 200)), max_size=4)), max_size=6)
+)
+def test_add_many_with_code_points_equals_the_plain_counts(parts: list[tuple[str, list[tuple[int, int]]]]) -> None:
+    # the batch's code points joined by line breaks (as paragraph_spans_many reads them) instead of spaces
+    batch = [text for text, _ in parts]
+    spans = [(min(a, b, len(t)), min(max(a, b), len(t))) for t, pairs in parts for a, b in pairs]  # some cut tokens
+    n_spans = np.array([len(pairs) for _, pairs in parts], dtype=np.int64)
+    bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    rows, first = [], 0
+    for text, n in zip(batch, n_spans.tolist(), strict=True):
+        rows.extend(Counter(tokenize(text[a:b])) for a, b in spans[first : first + n])
+        first += n
+    vocab = sorted(set().union(*rows))
+    counter = TokenCounter(compiled=True)
+    counter.add_many(batch, bounds, n_spans, chars=code_points(batch))
+    got_vocab, counts = counter.result()
+    assert got_vocab == vocab
+    assert counts.has_canonical_format
+    assert counts.toarray().tolist() == [[row[t] for t in vocab] for row in rows]
+    assert counter.lengths().tolist() == [sum(row.values()) for row in rows]
+    given_chars, plain = paragraph_spans_many(batch, chars=code_points(batch)), paragraph_spans_many(batch)
+    assert given_chars[0].tolist() == plain[0].tolist()
+    assert given_chars[1].tolist() == plain[1].tolist()
+
+
+def test_add_many_checks_its_arguments() -> None:
+    counter = TokenCounter()
+    with pytest.raises(ValueError, match="n_spans adds up to 1 rows; spans has 2"):
+        counter.add_many(["ab", "c"], np.array([[0, 1], [0, 1]]), np.array([1, 0]))
+    with pytest.raises(ValueError, match="chars holds"):
+        TokenCounter().add_many(["ab"], np.array([[0, 2]]), np.array([1]), chars=code_points(["abc"]))
+    with pytest.raises(ValueError, match="chars holds"):
+        paragraph_spans_many(["ab"], chars=code_points(["ab", "c"]))

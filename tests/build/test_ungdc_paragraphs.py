@@ -84,6 +84,7 @@ def test_rows_and_counts_exact(folder: Path) -> None:
 def test_same_matrix_for_any_jobs_and_batch_size(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     one = ungdc_paragraph_matrix(folder, cache=False)
     monkeypatch.setattr(pm, "BATCH_FILES", 2)
+    monkeypatch.setattr(pm, "GROUP_BATCHES", 2)  # several groups of batches, merged in the workers
     _same(one, ungdc_paragraph_matrix(folder, cache=False, n_jobs=2))
     _same(one, ungdc_paragraph_matrix(folder, cache=False, n_jobs=3))
 
@@ -103,6 +104,7 @@ def test_cache_is_reused_and_keyed_by_content(folder: Path, monkeypatch: pytest.
         raise AssertionError("counted again although cached")
 
     monkeypatch.setattr(pm, "_count_batch", fail)
+    monkeypatch.setattr(pm, "_count_speeches", fail)
     _same(first, ungdc_paragraph_matrix(folder))
     monkeypatch.undo()
     # a changed file is a new key: counted again
@@ -159,11 +161,39 @@ def test_count_texts_same_for_any_jobs_and_batch_size(monkeypatch: pytest.Monkey
     texts = [_speech(i) for i in range(9)] + ["", "Only-new words here."]
     one = pm.count_texts(texts)
     monkeypatch.setattr(pm, "BATCH_TEXTS", 2)
+    monkeypatch.setattr(pm, "GROUP_BATCHES", 2)
     _same(one, pm.count_texts(texts))
     _same(one, pm.count_texts(iter(texts), n_jobs=2))
     assert pm.count_texts([]).shape == (0, 0)
     with pytest.raises(ValueError, match="n_jobs must be an int >= 1; got 0"):
         pm.count_texts(texts, n_jobs=0)
+
+
+_MERGE_WORDS = [*WORDS, "Zürich", "e-mail", "2030", "co--operation", "İstanbul"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_MERGE_WORDS), max_size=8).map(" ".join), max_size=12),
+    st.lists(st.integers(1, 4), min_size=1, max_size=6),
+    st.integers(1, 3),
+)
+def test_batches_merged_in_groups_equal_the_plain_counts(texts: list[str], sizes: list[int], group: int) -> None:
+    # batches of several sizes, merged in groups (as in a worker process, counts sent as int32), then
+    # merged again (as in the parent): the counts of tokenize and a Counter per text
+    batches: list[list[str]] = []
+    while sum(map(len, batches)) < len(texts):
+        start = sum(map(len, batches))
+        batches.append(texts[start : start + sizes[len(batches) % len(sizes)]])
+    groups = [batches[i : i + group] for i in range(0, len(batches), group)]
+    m = pm._assemble([pm._merge_group(pm._count_text_batch, g) for g in groups], pm._text_rows)
+    counts = [Counter(tokenize(text)) for text in texts]
+    vocab = sorted(set().union(*counts))
+    assert m.vocab.tolist() == vocab
+    assert m.counts.toarray().tolist() == [[c[t] for t in vocab] for c in counts]
+    assert m.counts.dtype == np.int64
+    assert m.counts.has_canonical_format
+    assert m.rows["n_tokens"].tolist() == [sum(c.values()) for c in counts]
 
 
 # ------------------------------------------------ the fast paragraph rule against speech_paragraphs

@@ -190,6 +190,56 @@ def test_token_counter_grows_its_table(monkeypatch: pytest.MonkeyPatch) -> None:
     assert counts.toarray().tolist() == [[1] * len(words)] * 2
 
 
+def test_token_counter_grows_its_table_across_flushes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from initiative_lib.text import counting
+    from initiative_lib.text.counting import TokenCounter
+
+    monkeypatch.setattr(counting, "TABLE_SLOTS", 1 << 4)
+    words = [f"w{i}é" for i in range(3_000)]  # the table and the store of known tokens grow between flushes
+    counter = TokenCounter(compiled=True)
+    for start in range(0, len(words), 700):
+        counter.add(" ".join(words[start : start + 1_000]))
+        counter.flush()
+    counter.add(" ".join(reversed(words)))
+    vocab, counts = counter.result()
+    assert vocab == sorted(words)
+    expected = [Counter(tokenize(" ".join(words[a : a + 1_000]))) for a in range(0, len(words), 700)]
+    expected.append(Counter(words))
+    assert counts.toarray().tolist() == [[row[w] for w in vocab] for row in expected]
+    assert len(counter) == len(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(texts, st.booleans()), max_size=8),
+    st.sampled_from([1 << 2, 1 << 16]),
+    st.sampled_from([None, True, False]),
+)
+def test_token_counter_flush_anywhere_equals_the_plain_counts(
+    rows: list[tuple[str, bool]], slots: int, compiled: bool | None
+) -> None:
+    # flush() after any row, with a tiny table (grown, its known tokens numbered again) or the usual one
+    from initiative_lib.text import counting
+    from initiative_lib.text.counting import TokenCounter
+
+    saved = counting.TABLE_SLOTS
+    counting.TABLE_SLOTS = slots
+    try:
+        counter = TokenCounter(compiled=compiled)
+        for text, flush in rows:
+            counter.add(text)
+            if flush:
+                counter.flush()
+        vocab, counts = counter.result()
+    finally:
+        counting.TABLE_SLOTS = saved
+    expected = [Counter(_reference_tokens(text)) for text, _ in rows]
+    assert vocab == sorted(set().union(*expected))
+    assert counts.has_canonical_format
+    assert counts.toarray().tolist() == [[row[w] for w in vocab] for row in expected]
+    assert counter.lengths().tolist() == [sum(row.values()) for row in expected]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab-\n \t\f\v\u00a0\u2028", max_size=30))
 def test_trailing_blanks_equal_rstrip_of_each_line(text: str) -> None:

@@ -124,9 +124,14 @@ def parse_speech_path(path: str | os.PathLike[str], *, root: str | os.PathLike[s
     if len(rel.parts) != 2:
         msg = f"{path}: path {rel.as_posix()!r} has {len(rel.parts)} part(s); expected NN-YYYY/CODE_NN_YYYY.txt"
         raise CorpusError(msg)
-    if rel.as_posix() in KNOWN_MISNAMED:
-        return KNOWN_MISNAMED[rel.as_posix()]
-    folder, name = rel.parts
+    return _parse_parts(path, *rel.parts)
+
+
+def _parse_parts(path: Path, folder: str, name: str) -> SpeechKey:
+    """:func:`parse_speech_path` of ``path``, whose parts below the corpus folder are ``folder`` and ``name``."""
+    rel = f"{folder}/{name}"
+    if rel in KNOWN_MISNAMED:
+        return KNOWN_MISNAMED[rel]
     fm = _FOLDER_RE.fullmatch(folder)
     if not fm:
         msg = f"{path}: folder {folder!r} does not fit; expected NN-YYYY (session-year, e.g. '73-2018')"
@@ -263,7 +268,9 @@ def speech_paths(
                 msg = f"{path}: a folder inside a session folder; expected only CODE_NN_YYYY.txt files there"
                 raise CorpusError(msg)
             continue
-        key = parse_speech_path(path, root=base)
+        # the two parts below base, from the path's own parts (parse_speech_path would parse both paths again)
+        parts = path.parts[len(base.parts) :]
+        key = _parse_parts(path, *parts) if len(parts) == 2 else parse_speech_path(path, root=base)
         out.append((path, key, resolve_country(key.country_code, file=path)))
     if not out:
         msg = f"{base}: no speech files; expected NN-YYYY/CODE_NN_YYYY.txt files"
@@ -448,7 +455,9 @@ def paragraph_spans(text: str, *, long_line_chars: int = LONG_LINE_CHARS) -> lis
     return list(zip(line_starts[firsts].tolist(), line_ends[cuts].tolist(), strict=True))
 
 
-def paragraph_spans_many(texts: list[str], *, long_line_chars: int = LONG_LINE_CHARS) -> tuple[np.ndarray, np.ndarray]:
+def paragraph_spans_many(
+    texts: list[str], *, long_line_chars: int = LONG_LINE_CHARS, chars: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     r""":func:`paragraph_spans` of many texts at once, with array operations over their characters.
 
     Returns the spans of every text, one after another, as an ``(n, 2)`` array
@@ -457,7 +466,9 @@ def paragraph_spans_many(texts: list[str], *, long_line_chars: int = LONG_LINE_C
     texts are joined with line breaks and read as code points (UTF-32); each
     line's white-space-normalised length and sentence end, and each text's
     median and 90th-percentile line length, are computed with NumPy for all
-    lines at once, without a Python loop over lines or characters.
+    lines at once, without a Python loop over lines or characters. ``chars``, if
+    given, must be those code points (``np.uint32``; :func:`code_points`), read
+    once for this and for :meth:`~initiative_lib.text.counting.TokenCounter.add_many`.
 
     Examples
     --------
@@ -469,7 +480,12 @@ def paragraph_spans_many(texts: list[str], *, long_line_chars: int = LONG_LINE_C
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n_texts)
     text_start = np.zeros(n_texts, dtype=np.int64)
     np.cumsum(sizes[:-1] + 1, out=text_start[1:])
-    chars = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if chars is None:
+        chars = code_points(texts)
+    size = int(sizes.sum()) + n_texts - 1 if n_texts else 0
+    if chars.shape != (size,):
+        msg = f"chars holds {chars.shape} code points; the texts joined by line breaks have {size}"
+        raise ValueError(msg)
     n = len(chars)
     if not n:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(n_texts, dtype=np.int64)
@@ -544,13 +560,27 @@ def paragraph_spans_many(texts: list[str], *, long_line_chars: int = LONG_LINE_C
     return spans, np.bincount(end_text, minlength=n_texts)
 
 
+def code_points(texts: list[str]) -> np.ndarray:
+    r"""The code points of ``"\n".join(texts)`` as a ``np.uint32`` array (UTF-32; lone surrogates kept).
+
+    Examples
+    --------
+    >>> code_points(["ab", "é"]).tolist()
+    [97, 98, 10, 233]
+    """
+    return np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 @functools.cache
 def _space_table() -> np.ndarray:
     """Whether each code point up to one past the last white-space one is white space (``str.isspace``).
 
     Indexed with the code point, clipped to the table's last entry (False).
     """
-    spaces = [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    # every code point in one string, searched for ``\s``: the regular-expression engine's white space
+    # for str patterns is str.isspace's (both Py_UNICODE_ISSPACE; a test compares them over all of Unicode)
+    every = np.arange(sys.maxunicode + 1, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    spaces = [m.start() for m in re.finditer(r"\s", every)]
     table = np.zeros(spaces[-1] + 2, dtype=np.bool_)
     table[spaces] = True
     return table
