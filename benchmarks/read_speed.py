@@ -10,8 +10,8 @@ wall seconds, MB/s, CPU seconds (user + system of this process and its worker
 processes), the matrix's shape and a digest of its bytes (counts, vocabulary,
 rows) that must not change between versions. ``--package DIR`` imports
 ``initiative_lib`` from another checkout (to time an earlier version the same
-way); ``--python-counting`` turns the compiled counting loop off. Run it under
-``farm-bench`` for medians (see ``benchmarks/RESULTS.md``, section (e)).
+way); ``--python-counting`` turns the compiled counting loop off. Run it
+several times, old and new in turn, for medians (see ``benchmarks/RESULTS.md``, section (e)).
 Needs the offline mirror. The files are read once before the clock starts, so the
 figures are those of a warm page cache.
 """
