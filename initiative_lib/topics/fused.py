@@ -17,11 +17,12 @@ so the results are the same to the last bit (``tests/topics/test_lda.py``
 fits with both and compares exactly). Loops release the GIL, so chunks still
 run in threads.
 
-Each normaliser is a chain of ``k`` dependent additions; one at a time, the
-loop waits on the adder. The loops therefore take a row's non-zeros four at
-a time and run their four chains side by side (each still from zero, over
-topics in order), then add the four terms to each sum in storage order:
-the same operations on the same values, about a quarter less time per pass
+Both sums come from one loop (one compile per process). Each normaliser is a
+chain of ``k`` dependent additions; one at a time, the loop waits on the
+adder. The loop therefore takes a row's non-zeros four at a time and runs
+their four chains side by side (each still from zero, over topics in order),
+then adds the four terms to each sum in storage order: the same operations
+on the same values, about a quarter less time per pass
 (``benchmarks/OPTIMISATIONS.md``).
 
 :data:`AVAILABLE` is False when numba cannot be imported; the sparse-matrix
@@ -40,7 +41,7 @@ AVAILABLE = NUMBA_AVAILABLE
 
 
 @lazy_njit
-def _gamma_sums(
+def _sums(
     indptr: np.ndarray,
     indices: np.ndarray,
     data: np.ndarray,
@@ -48,13 +49,16 @@ def _gamma_sums(
     et: np.ndarray,
     eb_t: np.ndarray,
     eps: float,
+    by_term: bool,
     out: np.ndarray,
-) -> None:  # pragma: no cover - compiled; covered through gamma_sums
+) -> None:  # pragma: no cover - compiled; covered through gamma_sums and term_sums
+    """Add ``x / norm`` times ``Eb`` (per row, ``out[i]``) or times ``Et`` (per term, ``out[w]``) to ``out``.
+
+    Row ``rows[i]`` of the counts goes with ``et[i]``. ``out`` starts at zero.
+    """
     n_topics = et.shape[1]
     for i in range(rows.shape[0]):
         r = rows[i]
-        for k in range(n_topics):
-            out[i, k] = 0.0
         jj, end = indptr[r], indptr[r + 1]
         # four non-zeros at a time (see the module docstring): four independent normalisers
         while jj + 4 <= end:
@@ -68,13 +72,23 @@ def _gamma_sums(
                 n3 += eb_t[w3, k] * e
             c0, c1 = data[jj] / (n0 + eps), data[jj + 1] / (n1 + eps)
             c2, c3 = data[jj + 2] / (n2 + eps), data[jj + 3] / (n3 + eps)
-            for k in range(n_topics):
-                acc = out[i, k]
-                acc += c0 * eb_t[w0, k]
-                acc += c1 * eb_t[w1, k]
-                acc += c2 * eb_t[w2, k]
-                acc += c3 * eb_t[w3, k]
-                out[i, k] = acc
+            if by_term:  # each term's sum still runs over the rows in order
+                for k in range(n_topics):
+                    out[w0, k] += c0 * et[i, k]
+                for k in range(n_topics):
+                    out[w1, k] += c1 * et[i, k]
+                for k in range(n_topics):
+                    out[w2, k] += c2 * et[i, k]
+                for k in range(n_topics):
+                    out[w3, k] += c3 * et[i, k]
+            else:
+                for k in range(n_topics):
+                    acc = out[i, k]
+                    acc += c0 * eb_t[w0, k]
+                    acc += c1 * eb_t[w1, k]
+                    acc += c2 * eb_t[w2, k]
+                    acc += c3 * eb_t[w3, k]
+                    out[i, k] = acc
             jj += 4
         while jj < end:
             w = indices[jj]
@@ -82,52 +96,12 @@ def _gamma_sums(
             for k in range(n_topics):
                 norm += eb_t[w, k] * et[i, k]
             weight = data[jj] / (norm + eps)
-            for k in range(n_topics):
-                out[i, k] += weight * eb_t[w, k]
-            jj += 1
-
-
-@lazy_njit
-def _term_sums(
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    data: np.ndarray,
-    et: np.ndarray,
-    eb_t: np.ndarray,
-    eps: float,
-    out: np.ndarray,
-) -> None:  # pragma: no cover - compiled; covered through term_sums
-    n_topics = et.shape[1]
-    for d in range(indptr.shape[0] - 1):
-        jj, end = indptr[d], indptr[d + 1]
-        while jj + 4 <= end:  # as in _gamma_sums; each term's sum still runs over the rows in order
-            w0, w1, w2, w3 = indices[jj], indices[jj + 1], indices[jj + 2], indices[jj + 3]
-            n0 = n1 = n2 = n3 = 0.0
-            for k in range(n_topics):
-                e = et[d, k]
-                n0 += eb_t[w0, k] * e
-                n1 += eb_t[w1, k] * e
-                n2 += eb_t[w2, k] * e
-                n3 += eb_t[w3, k] * e
-            c0, c1 = data[jj] / (n0 + eps), data[jj + 1] / (n1 + eps)
-            c2, c3 = data[jj + 2] / (n2 + eps), data[jj + 3] / (n3 + eps)
-            for k in range(n_topics):
-                out[w0, k] += c0 * et[d, k]
-            for k in range(n_topics):
-                out[w1, k] += c1 * et[d, k]
-            for k in range(n_topics):
-                out[w2, k] += c2 * et[d, k]
-            for k in range(n_topics):
-                out[w3, k] += c3 * et[d, k]
-            jj += 4
-        while jj < end:
-            w = indices[jj]
-            norm = 0.0
-            for k in range(n_topics):
-                norm += eb_t[w, k] * et[d, k]
-            weight = data[jj] / (norm + eps)
-            for k in range(n_topics):
-                out[w, k] += weight * et[d, k]
+            if by_term:
+                for k in range(n_topics):
+                    out[w, k] += weight * et[i, k]
+            else:
+                for k in range(n_topics):
+                    out[i, k] += weight * eb_t[w, k]
             jj += 1
 
 
@@ -153,8 +127,8 @@ def gamma_sums(
     >>> gamma_sums(indptr, indices, data, np.array([0]), np.array([[1.0, 1.0]]), eb_t, 0.0)
     array([[2., 1.]])
     """
-    out = np.empty((len(rows), et.shape[1]))
-    _gamma_sums(indptr, indices, data, rows, np.ascontiguousarray(et), eb_t, eps, out)
+    out = np.zeros((len(rows), et.shape[1]))
+    _sums(indptr, indices, data, rows, np.ascontiguousarray(et), eb_t, eps, False, out)
     return out
 
 
@@ -179,7 +153,8 @@ def term_sums(
            [1., 1.]])
     """
     out = np.zeros((n_terms, et.shape[1]))
-    _term_sums(indptr, indices, data, np.ascontiguousarray(et), eb_t, eps, out)
+    every = np.arange(len(indptr) - 1)
+    _sums(indptr, indices, data, every, np.ascontiguousarray(et), eb_t, eps, True, out)
     return out
 
 
