@@ -262,7 +262,7 @@ def test() -> int:
         pytest = [str(PY), "-m", "pytest", "-p", "no:cacheprovider"]
         # two worker processes (pytest-xdist), each test file (each notebook) whole on one of them, in the
         # order tests/conftest.py gives (longest first; xdist would otherwise start the files with the most
-        # tests first); they share one cache folder, new and empty in each run (tests/conftest.py)
+        # tests first)
         cmd = [*pytest, "-n", str(TEST_WORKERS), "--dist", "loadfile", "--no-loadscope-reorder"]
         if notebooks():
             # notebooks longest first (tests/conftest.py places them among the longer test files):

@@ -6,7 +6,6 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 import pytest
@@ -71,28 +70,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep the tests' download, matrix and model cache out of the user's cache.
-
-    The cache starts empty in every run (a new temporary folder). Under pytest-xdist the worker
-    processes use the folder of the controlling process (see ``pytest_configure_node``), as the
-    two notebook processes of ``python3 tasks.py main`` share the user cache: a matrix assembled
-    or a model fitted by one process is read by the other (the cache's files are written
-    atomically and the model store locks a key while it is fitted), instead of each worker
-    assembling and fitting everything again.
-    """
-    workerinput = getattr(config, "workerinput", None)
-    shared = workerinput.get(SHARED_CACHE) if workerinput else None
-    os.environ["INITIATIVE_DATA"] = shared or tempfile.mkdtemp(prefix="initiative-test-cache-")
-
-
-#: the key under which the controlling process hands its cache folder to the xdist workers
-SHARED_CACHE = "initiative_data"
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node: Any) -> None:  # an xdist WorkerController
-    """Give each xdist worker the controlling process's (new, empty) cache folder."""
-    node.workerinput[SHARED_CACHE] = os.environ["INITIATIVE_DATA"]
+    """Keep the tests' download and matrix cache out of the user's cache."""
+    os.environ["INITIATIVE_DATA"] = tempfile.mkdtemp(prefix="initiative-test-cache-")
 
 
 @pytest.fixture
