@@ -260,10 +260,12 @@ def test() -> int:
         }
         env.pop("MPLBACKEND", None)  # notebooks use the inline backend, as in JupyterLab
         pytest = [str(PY), "-m", "pytest", "-p", "no:cacheprovider"]
-        # two worker processes (pytest-xdist), each test file (each notebook) whole on one of them
-        cmd = [*pytest, "-n", str(TEST_WORKERS), "--dist", "loadfile"]
+        # two worker processes (pytest-xdist), each test file (each notebook) whole on one of them, in the
+        # order tests/conftest.py gives (longest first; xdist would otherwise start the files with the most
+        # tests first)
+        cmd = [*pytest, "-n", str(TEST_WORKERS), "--dist", "loadfile", "--no-loadscope-reorder"]
         if notebooks():
-            # notebooks longest first (tests/conftest.py starts the few longer test files before them):
+            # notebooks longest first (tests/conftest.py places them among the longer test files):
             # their figures go to a temporary folder, which tests/test_regenerated_figures.py then
             # compares with figures/, once they have all run
             nbval = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]

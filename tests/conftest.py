@@ -17,42 +17,56 @@ matplotlib.use("Agg")
 
 
 ROOT = Path(__file__).resolve().parents[1]
-#: test files that take longer than most notebooks (pytest --durations, tasks.py test's two processes):
-#: the test command sends each file whole to one process (--dist loadfile) in the order collected,
-#: so these start first, before the notebooks (which the command line lists longest first); a long
-#: file started last would leave one process working alone at the end
-LONG_FILES = (
-    "tests/corpus/test_load.py",
-    "tests/report/test_compare.py",
-    "tests/report/test_compare_fetched.py",
-)
-#: long files started right after the notebooks, before the many short tests that fill in at the end
-AFTER_NOTEBOOKS = ("tests/test_docs.py", "tests/report/test_model_cache.py", "tests/study/test_specification.py")
+#: CPU seconds of the longer test files (per-file sums of ``python3 tasks.py test`` on 2026-12-01, rounded;
+#: the notebooks' own estimates are :data:`initiative_lib.notebooks.MEASURED_SECONDS`). The test command
+#: sends each file whole to one of its two processes (``--dist loadfile --no-loadscope-reorder``) in the
+#: order collected; files and notebooks start longest first, and the many short files fill in at the end,
+#: so that neither process works alone for long at the end (a long file started last would)
+LONG_FILES = {
+    "tests/corpus/test_load.py": 40,
+    "tests/report/test_compare.py": 30,
+    "tests/test_docs.py": 27,
+    "tests/corpus/test_matrix_blocks.py": 22,
+    "tests/report/test_model_cache.py": 19,
+    "tests/plots/test_style.py": 15,
+    "tests/topics/test_lda.py": 14,
+    "tests/study/test_exact_fast_paths.py": 13,
+    "tests/text/test_fast_paths.py": 12,
+    "tests/study/test_specification.py": 11,
+    "tests/report/test_compare_fetched.py": 10,
+    "tests/test_notebooks.py": 10,
+    "tests/test_packaging.py": 10,
+    "tests/topics/test_store.py": 10,
+    "tests/topics/test_distributed.py": 10,
+    "tests/study/test_validity.py": 8,
+}
 
 
-def start_order(path: Path) -> int:
-    """Where a test file's tests start in the test command (stable sort: otherwise the collected order).
+def start_order(path: Path) -> float:
+    """Where a test file's tests start in the test command: minus its estimated seconds (0 if short).
+
+    A stable sort on this keeps the collected order among the short files. A notebook not
+    measured yet starts first (as :func:`initiative_lib.notebooks.longest_first` orders it).
 
     Examples
     --------
-    >>> [start_order(ROOT / p) for p in ("tests/corpus/test_load.py", "notebooks/03-fit-topics.ipynb")]
-    [0, 3]
-    >>> start_order(ROOT / "tests/test_docs.py"), start_order(ROOT / "tests/text/test_tokens.py")
-    (4, 7)
+    >>> [start_order(ROOT / p) for p in ("notebooks/08-compare-your-document.ipynb", "tests/corpus/test_load.py")]
+    [-48, -40]
+    >>> start_order(ROOT / "notebooks/99-new.ipynb"), start_order(ROOT / "tests/text/test_tokens.py")
+    (-inf, 0)
     """
+    from initiative_lib.notebooks import MEASURED_SECONDS
+
     rel = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
-    if rel in LONG_FILES:
-        return LONG_FILES.index(rel)
     if path.suffix == ".ipynb":
-        return len(LONG_FILES)
-    if rel in AFTER_NOTEBOOKS:
-        return len(LONG_FILES) + 1 + AFTER_NOTEBOOKS.index(rel)
-    return len(LONG_FILES) + 1 + len(AFTER_NOTEBOOKS)
+        return -MEASURED_SECONDS.get(path.name[:2], float("inf"))
+    return -LONG_FILES.get(rel, 0)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Start the long test files first (see ``LONG_FILES``); each file's own order is kept."""
-    items.sort(key=lambda item: start_order(Path(item.path)))
+    """Start the long test files and notebooks first (see ``LONG_FILES``); each file's own order is kept."""
+    order = {path: start_order(path) for path in {Path(item.path) for item in items}}
+    items.sort(key=lambda item: order[Path(item.path)])
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -31,9 +31,12 @@ from initiative_lib.paths import DEFAULT_CORPUS_DIR
 NGRAMS = ["unigrams", "bigrams", "both"]
 
 
-def reference(corpus: Corpus, ngrams: M.Ngrams) -> DocumentTermMatrix:
-    """The matrix as it was assembled before the features block: one from_counts over every segment."""
-    segs = list(corpus.iter_segments())
+def reference(corpus: Corpus, ngrams: M.Ngrams, segs: list[F.SegmentFeatures] | None = None) -> DocumentTermMatrix:
+    """The matrix as it was assembled before the features block: one from_counts over every segment.
+
+    ``segs``: the corpus's segments as ``corpus.iter_segments()`` yields them (read here if not given).
+    """
+    segs = list(corpus.iter_segments()) if segs is None else segs
     rows = M._segment_rows(corpus, segs)
     return from_counts([ngram_terms(s.counts, ngrams) for s in segs], rows)
 
@@ -67,20 +70,42 @@ def test_tiny_corpus_as_the_reference(tmp_path: Path, ngrams: M.Ngrams) -> None:
     assert_identical(expected, M._assemble(corpus, ngrams))  # block kept
 
 
-@pytest.mark.parametrize("ngrams", NGRAMS)
-def test_shipped_corpus_and_a_copy_with_a_document_added(tmp_path: Path, ngrams: M.Ngrams) -> None:
-    shipped = open_corpus(validate=False)
-    assert_identical(reference(shipped, ngrams), M._assemble(shipped, ngrams))
-    root = tmp_path / "corpus"
+@pytest.fixture(scope="module")
+def shipped_segments() -> list[F.SegmentFeatures]:
+    """The shipped corpus's segments, read once for the reference of every ``ngrams``."""
+    return list(open_corpus(validate=False).iter_segments())
+
+
+@pytest.fixture(scope="module")
+def copy_with_a_document(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[F.SegmentFeatures]]:
+    """A copy of the shipped corpus with one document added (once per module: no test writes to it)
+    and its segments, read once for the reference of every ``ngrams``."""
+    tmp = tmp_path_factory.mktemp("copy")
+    root = tmp / "corpus"
     shutil.copytree(DEFAULT_CORPUS_DIR, root)
-    doc = tmp_path / "doc.txt"
+    doc = tmp / "doc.txt"
     doc.write_text("Quantumfoam routers: a wholly new term.\n\nOpen networks and human rights online.\n")
     add_document(doc, doc_id="user-doc", title="T", issuer="I", date="2020-01-01", corpus_dir=root)
+    return root, list(open_corpus(corpus_dir=root).iter_segments())
+
+
+@pytest.mark.parametrize("ngrams", NGRAMS)
+def test_shipped_corpus_and_a_copy_with_a_document_added(
+    ngrams: M.Ngrams,
+    shipped_segments: list[F.SegmentFeatures],
+    copy_with_a_document: tuple[Path, list[F.SegmentFeatures]],
+) -> None:
+    """The reference matrices use the segments the module fixtures read (the same ``iter_segments``
+    of the same folders: reading them again for each ``ngrams`` gave the same segments); each
+    assembly here starts from an empty block memory."""
+    shipped = open_corpus(validate=False)
+    assert_identical(reference(shipped, ngrams, shipped_segments), M._assemble(shipped, ngrams))
+    root, copy_segments = copy_with_a_document
     copy = open_corpus(corpus_dir=root)
     n_blocks = len(M._BLOCKS)
     got = M._assemble(copy, ngrams)
     assert len(M._BLOCKS) == n_blocks  # the shipped features block was reused
-    assert_identical(reference(copy, ngrams), got)
+    assert_identical(reference(copy, ngrams, copy_segments), got)
     assert "quantumfoam" in set(got.vocab) or ngrams == "bigrams"
 
 

@@ -11,6 +11,7 @@ from initiative_lib.study.robustness import DEFAULT_SPECIFICATIONS
 from initiative_lib.study.specification import (
     INITIATIVE,
     STUDY_DATE,
+    AnalysisData,
     analysis_data,
     drop_verbatim_repeats,
     written_before,
@@ -86,11 +87,16 @@ def test_drop_verbatim_repeats_properties(seed):
         assert out == text
 
 
-def test_drop_repeats_and_date_specifications_on_the_corpus():
+@pytest.fixture(scope="module")
+def full() -> AnalysisData:
+    """The headline specification's data (``analysis_data()``), computed once for this module's tests."""
+    return analysis_data()
+
+
+def test_drop_repeats_and_date_specifications_on_the_corpus(full):
     names = [s.name for s in DEFAULT_SPECIFICATIONS]
     assert "written before the initiative" in names
     assert "report without repeats" in names
-    full = analysis_data()
     dated = analysis_data(raw=full.raw, before=STUDY_DATE)
     assert dated.fit.shape[0] < full.fit.shape[0]
     fit_docs = set(dated.fit.rows["doc_id"])
@@ -105,7 +111,7 @@ def test_drop_repeats_and_date_specifications_on_the_corpus():
         analysis_data(raw=full.raw, target="strat-aut-2021", drop_repeats=True)
 
 
-def test_headline_preprocessing_drops_acronyms_and_leftovers():
+def test_headline_preprocessing_drops_acronyms_and_leftovers(full):
     from initiative_lib.methods.preprocess import load_stopwords
 
     stop = load_stopwords("english+domain+places")
@@ -113,5 +119,5 @@ def test_headline_preprocessing_drops_acronyms_and_leftovers():
     assert named <= stop
     # substantive words the list keeps out on purpose
     assert not {"msmes", "isacs", "security", "sovereignty"} & stop
-    vocab = set(analysis_data().fit.vocab)
+    vocab = set(full.fit.vocab)
     assert not named & vocab
