@@ -50,7 +50,8 @@ def _table(df: pd.DataFrame, *, digits: int = 3) -> str:
     return df.to_html(index=False, border=0, float_format=fmt, na_rep="", escape=True, justify="left")
 
 
-#: the table each figure is drawn from, where its name differs from the figure's
+#: the report's figures, and the table each is drawn from where its name differs from the figure's
+FIGURES = ("keyness", "keyness-groups", "framing", "framing-windows", "topic-mix", "nearest-groups")
 _FIGURE_TABLE = {"framing": "framing-profile", "framing-windows": "framing"}
 
 
@@ -78,8 +79,9 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
     ----------
     tables : ReportTables
     figures : mapping of str to bytes
-        PNG files by figure name (``"keyness"``, ``"framing"``, ...). A figure
-        missing from it is replaced by a note naming the table it would show.
+        PNG files by figure name: all of :data:`FIGURES`, or none
+        (``compare(..., figures=False)``), when each figure is replaced by a
+        note naming the table it would show.
     title : str
         The document's title.
     settings : mapping of str to str
@@ -89,7 +91,15 @@ def render_html(tables: ReportTables, figures: Mapping[str, bytes], *, title: st
     -------
     str
         The HTML page.
+
+    Raises
+    ------
+    ValueError
+        If ``figures`` holds some of the report's figures but not all.
     """
+    if figures and sorted(figures) != sorted(FIGURES):
+        msg = f"figures must hold all of {list(FIGURES)} or none; got {sorted(figures)}"
+        raise ValueError(msg)
     t = tables
     n_tokens = int(str(t.notes["n_tokens"]))
     parts = [

@@ -17,7 +17,7 @@ from initiative_lib.corpus.matrix import DocumentTermMatrix, document_term_matri
 from initiative_lib.errors import CorpusError
 from initiative_lib.methods import align_passages, dictionary_rates, js_distance, tfidf_similarity
 from initiative_lib.paths import DEFAULT_CORPUS_DIR
-from initiative_lib.report import compare, framing_baseline, read_document, report_tables
+from initiative_lib.report import compare, framing_baseline, read_document, render_html, report_tables
 from initiative_lib.study import (
     analysis_data,
     content_columns,
@@ -298,3 +298,5 @@ def test_figures_off_writes_the_same_tables_and_a_page_without_pictures(report, 
     assert parser().parse_args(["compare", "doc.txt", "--title", "t"]).no_figures is False
     with pytest.raises(CorpusError, match="figures must be True or False"):
         compare(INITIATIVE_FILE, title="x", out_dir=tmp_path / "bad", figures="no")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="figures must hold all of"):  # some figures but not all: refused
+        render_html(None, {"keyness": b""}, title="x", settings={})  # type: ignore[arg-type]
