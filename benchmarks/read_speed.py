@@ -19,9 +19,7 @@ figures are those of a warm page cache.
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
-import io
 import os
 import resource
 import sys
@@ -37,41 +35,6 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _quoted(value: str) -> str:
-    """``value`` as the csv module writes one field of several (quoted only when it must be)."""
-    if not value:
-        return value  # an empty field of a row of several is written empty
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([value])  # pandas' line terminator: a field holding it is quoted
-    return out.getvalue()[:-1]
-
-
-def rows_csv(rows):  # type: ignore[no-untyped-def]
-    """``rows.to_csv(index=False)``, faster for integer and string columns (the digest checks it).
-
-    Each column is turned into text once (integers with ``str``, each distinct
-    string quoted once as the csv module quotes it), then the rows are joined;
-    a frame with any other column, or a missing value, goes to ``to_csv``.
-    """
-    import pandas as pd
-
-    columns = []
-    for name in rows.columns:
-        values = rows[name]
-        if values.isna().any():
-            return rows.to_csv(index=False)
-        if pd.api.types.is_integer_dtype(values.dtype):
-            columns.append(list(map(str, values.tolist())))
-        elif pd.api.types.is_string_dtype(values.dtype):
-            values = values.tolist()
-            quoted = {value: _quoted(value) for value in set(values)}
-            columns.append(list(map(quoted.__getitem__, values)))
-        else:
-            return rows.to_csv(index=False)
-    header = ",".join(_quoted(str(name)) for name in rows.columns)
-    return "".join([header, "\n", *(",".join(row) + "\n" for row in zip(*columns, strict=True))])
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mirror = Path(os.environ.get("INITIATIVE_MIRROR", ROOT.parent / "shared" / "corpora"))
@@ -80,7 +43,6 @@ def main() -> int:
     parser.add_argument("--package", type=Path, default=None)
     parser.add_argument("--python-counting", action="store_true")
     parser.add_argument("--texts", action="store_true")
-    parser.add_argument("--to-csv", action="store_true", help="digest the rows through pandas' to_csv (slower)")
     args = parser.parse_args()
     if args.package is not None:
         sys.path.insert(0, str(args.package.resolve()))
@@ -112,7 +74,7 @@ def main() -> int:
         digest.update(str(part.dtype).encode())  # the same bytes as dtype + tobytes(), without copying them
         digest.update(memoryview(np.ascontiguousarray(part)).cast("B"))
     digest.update("\0".join(m.vocab).encode())
-    digest.update((m.rows.to_csv(index=False) if args.to_csv else rows_csv(m.rows)).encode())
+    digest.update(m.rows.to_csv(index=False).encode())
     sys.stdout.write(
         f"{Path(initiative_lib.__file__).parents[1].name} jobs={args.jobs} {'texts' if args.texts else 'read'}: "
         f"{size / 1e6:.1f} MB in {wall:.1f} s = {size / 1e6 / wall:.1f} MB/s, CPU {cpu:.1f} s; "
