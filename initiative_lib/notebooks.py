@@ -17,6 +17,11 @@ running beside it that asks for it meanwhile waits for that fit, later ones
 read it; each notebook still fits whatever the store lacks, so any one of them
 run alone gives the same outputs. Progress bars are turned off in the kernels (``INITIATIVE_PROGRESS=0``), so
 stored outputs hold no timings.
+
+The runner talks to its kernels over CurveZMQ-encrypted local sockets where
+pyzmq and the kernel support it (``transport_encryption="auto"`` of
+jupyter_client), so kernels do not warn that their traffic is plain text;
+elsewhere it uses jupyter_client's plain default.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
+from typing import Any
 
 #: notebooks run at a time by :func:`main` unless ``--jobs`` says otherwise
 DEFAULT_JOBS = 2
@@ -62,6 +68,7 @@ def run_notebook(path: str | os.PathLike[str], *, timeout: int = 600) -> float:
         kernel_name="python3",
         record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
+        config=_kernel_config(),
     )
     client.execute()
     for cell in nb.cells:
@@ -69,6 +76,17 @@ def run_notebook(path: str | os.PathLike[str], *, timeout: int = 600) -> float:
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return time.perf_counter() - start
+
+
+def _kernel_config() -> Any:
+    """Kernel-manager settings: encrypted kernel sockets where pyzmq has CurveZMQ (see the module docstring)."""
+    import zmq
+    from traitlets.config import Config
+
+    config = Config()
+    if zmq.has("curve"):  # "auto" is refused without it; then the default (no encryption) stays
+        config.KernelManager.transport_encryption = "auto"
+    return config
 
 
 def run_notebooks(paths: Sequence[str | os.PathLike[str]], *, jobs: int = DEFAULT_JOBS, timeout: int = 600) -> float:

@@ -124,3 +124,21 @@ def test_runner_rejects_bad_jobs():
 
     with pytest.raises(ValueError, match="jobs must be an int >= 1"):
         run_notebooks([], jobs=0)
+
+
+@pytest.mark.slow
+def test_runner_kernels_do_not_warn_of_plain_text_sockets(tmp_path):
+    import subprocess
+    import sys
+
+    zmq = pytest.importorskip("zmq")
+    if not zmq.has("curve"):
+        pytest.skip("this pyzmq has no CurveZMQ: the kernels run unencrypted and warn")
+    path = _tiny_notebook(tmp_path / "quiet.ipynb", "print(6 * 7)")
+    done = subprocess.run(
+        [sys.executable, "-m", "initiative_lib.notebooks", str(path), "--jobs", "1"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    assert "without encryption" not in done.stderr
+    assert "ran quiet.ipynb in" in done.stderr
+    assert json.loads(path.read_text())["cells"][0]["outputs"][0]["text"] == ["42\n"]
