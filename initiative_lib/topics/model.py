@@ -257,9 +257,9 @@ def fit_prepared(
     est, max_iter, weighting = _estimator(method, k, random_state, max_iter, options)
     X = prep.X if method == "lda" else prep.weighted(str(weighting))
     theta: np.ndarray | None = None
-    key = _store_key(est, prep, k, method, random_state, max_iter) if shares else None
+    key = _store_key(est, prep, k, method, random_state, max_iter, shares=shares)
     if key is not None:  # kept in the model store (topics.store)
-        est, theta = _fit_stored(key, est, X, method)
+        est, theta = _fit_stored(key, est, X, method, shares=shares)
     else:
         with threadpool_limits(limits=1):
             est.fit(X)
@@ -323,11 +323,14 @@ def _estimator(
     return _make_estimator(method, k, random_state, max_iter, options), max_iter, weighting
 
 
-def _store_key(est: Any, prep: PreparedMatrix, k: int, method: str, random_state: int, max_iter: int) -> str | None:
+def _store_key(
+    est: Any, prep: PreparedMatrix, k: int, method: str, random_state: int, max_iter: int, *, shares: bool = True
+) -> str | None:
     """The model-store key of fitting ``est`` to ``prep``, or None where the store does not apply.
 
     Only the package's own LDA (:class:`~initiative_lib.topics.lda.VectorizedLDA`) is
-    stored (:func:`initiative_lib.topics.store.store_key`).
+    stored (:func:`initiative_lib.topics.store.store_key`); a fit without the
+    row shares (``shares=False``) has a key of its own.
     """
     from initiative_lib.topics.lda import VectorizedLDA
     from initiative_lib.topics.store import store_key
@@ -335,13 +338,15 @@ def _store_key(est: Any, prep: PreparedMatrix, k: int, method: str, random_state
     if not isinstance(est, VectorizedLDA):
         return None
     return store_key(prep.X, prep.vocab, k=k, method=method, random_state=random_state, max_iter=max_iter,
-                     params=est.get_params())  # fmt: skip
+                     params=est.get_params(), shares=shares)  # fmt: skip
 
 
-def _fit_stored(key: str, est: Any, X: sp.csr_matrix, method: str) -> tuple[Any, np.ndarray]:
+def _fit_stored(key: str, est: Any, X: sp.csr_matrix, method: str, *, shares: bool = True) -> tuple[Any, np.ndarray]:
     """Fit ``est`` (a VectorizedLDA) and infer the row shares, or read both from the model store.
 
     A stored fit gives the same arrays as fitting (:mod:`initiative_lib.topics.store`).
+    With ``shares=False`` no shares are inferred: the returned (and stored) ``theta``
+    has no rows.
     """
     from initiative_lib.topics.store import StoredFit, fetch_or_fit
 
@@ -349,7 +354,8 @@ def _fit_stored(key: str, est: Any, X: sp.csr_matrix, method: str) -> tuple[Any,
         with threadpool_limits(limits=1):
             est.fit(X)
         scalars = {name: getattr(est, name) for name in _FITTED_SCALARS}
-        return StoredFit(est.components_, _shares(method, est, X), scalars)
+        theta = _shares(method, est, X) if shares else np.empty((0, est.components_.shape[0]))
+        return StoredFit(est.components_, theta, scalars)
 
     stored = fetch_or_fit(key, fit)
     if not hasattr(est, "components_"):  # read from the store: set what fit() sets

@@ -5,18 +5,24 @@ seed 2020) in four notebooks, the ten-seed ensemble in two, the refits at
 K = 10 and 20 in two. Every fit is deterministic (a fixed seed, one thread),
 so a model fitted once can be kept and read back instead of refitted, with
 the same numbers to the last bit. :func:`~initiative_lib.topics.model.fit_topics`,
-:func:`~initiative_lib.topics.stability.fit_seed_ensemble` and the study's
-fits go through :func:`fetch_or_fit`.
+:func:`~initiative_lib.topics.stability.fit_seed_ensemble`, the study's
+fits and the K grid of :func:`~initiative_lib.topics.diagnostics.search_k` go
+through :func:`fetch_or_fit`. The K grid is fitted in one notebook only, but a
+second run (a class that runs notebook 03 again after ``python3 tasks.py
+main``) reads its fits back.
 
 What is stored
 --------------
 Only fits by the package's own LDA solver
-(:class:`~initiative_lib.topics.lda.VectorizedLDA`, the default) with the
-row shares inferred; other methods and solvers are fitted every time.
+(:class:`~initiative_lib.topics.lda.VectorizedLDA`, the default), with the
+row shares inferred or, for the K grid of
+:func:`~initiative_lib.topics.diagnostics.search_k`, which needs only the
+topics, without them (a key of its own, ``theta`` with no rows); other methods
+and solvers are fitted every time.
 ``<cache>/topic-models/<key>.npz``: one uncompressed archive of plain arrays,
 read with ``numpy.load(allow_pickle=False)`` (nothing is pickled, so a
 crafted file cannot run code): ``components`` (``lambda``, ``k x V``),
-``theta`` (the row shares, ``rows x k``) and ``meta``, a JSON header (the key,
+``theta`` (the row shares, ``rows x k``, or ``0 x k``) and ``meta``, a JSON header (the key,
 the estimator's fitted scalars and the SHA-256 of each array) stored as
 bytes. Everything else (``exp(E[log beta])``, ``topic_term``, the document
 shares, the configuration) is recomputed from these by the same code as
@@ -107,12 +113,21 @@ def _sha(a: np.ndarray) -> str:
 
 
 def store_key(
-    X: Any, vocab: Any, *, k: int, method: str, random_state: int, max_iter: int, params: Mapping[str, Any]
+    X: Any,
+    vocab: Any,
+    *,
+    k: int,
+    method: str,
+    random_state: int,
+    max_iter: int,
+    params: Mapping[str, Any],
+    shares: bool = True,
 ) -> str:
     """The store key of a fit (see the module docstring): 32 hex digits.
 
     ``X`` is the CSR matrix as fitted (sorted indices), ``params`` the
-    estimator's ``get_params()``.
+    estimator's ``get_params()``; ``shares=False`` is the key of the same fit
+    kept without its row shares (the K grid's fits).
 
     Examples
     --------
@@ -143,6 +158,8 @@ def store_key(
         "code": _code_digest(),
         "versions": {p: version(p) for p in ("numpy", "scipy", "scikit-learn")},
     }
+    if not shares:  # a key of its own; keys of fits with shares stay as they were
+        parts["shares"] = False
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 
 

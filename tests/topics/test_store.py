@@ -232,3 +232,31 @@ def test_the_ensemble_reads_stored_models_in_its_threads(cache, dtm, monkeypatch
     for a, b in zip(first.models, again.models, strict=True):
         _assert_same(a, b, dtm)
     pd.testing.assert_frame_equal(first.alignment, again.alignment, check_exact=True)
+
+
+def test_the_k_grid_reads_its_fits_back_without_shares(cache, dtm, monkeypatch):
+    from initiative_lib.topics import search_k
+
+    calls = _count_fits(monkeypatch)
+    first = search_k(dtm, [2, 3], seeds=[0, 1], method="lda", max_iter=5, n_jobs=2)
+    assert len(calls) == 4
+    files = sorted(cache.glob("*.npz"))
+    assert len(files) == 4
+    for path in files:
+        with np.load(path, allow_pickle=False) as npz:
+            assert npz["theta"].shape[0] == 0  # topics only: no row shares were inferred or kept
+    second = search_k(dtm, [2, 3], seeds=[0, 1], method="lda", max_iter=5, n_jobs=1)
+    assert len(calls) == 4  # every fit read back
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
+    monkeypatch.setenv(store.STORE_ENV, "0")
+    unstored = search_k(dtm, [2, 3], seeds=[0, 1], method="lda", max_iter=5)
+    pd.testing.assert_frame_equal(first, unstored, check_exact=True)
+    assert len(calls) == 8
+
+
+def test_a_fit_without_shares_has_a_key_of_its_own(dtm):
+    X = sp.csr_matrix(dtm.counts, dtype=np.float64)
+    args = {"k": 3, "method": "lda", "random_state": 0, "max_iter": 5, "params": {}}
+    with_shares = store.store_key(X, dtm.vocab, **args)
+    assert with_shares == store.store_key(X, dtm.vocab, shares=True, **args)
+    assert with_shares != store.store_key(X, dtm.vocab, shares=False, **args)
