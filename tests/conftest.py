@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -14,6 +15,15 @@ from helpers import write_tiny_corpus
 from initiative_lib.paths import DEFAULT_CORPUS_DIR
 
 matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_open_figures():
+    """Close the pyplot figures a test leaves open, so a worker never holds more than one test's figures."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 ROOT = Path(__file__).resolve().parents[1]
