@@ -291,9 +291,11 @@ def student(out_dir: str) -> None:
 
 
 def lab() -> None:
-    """Open JupyterLab on the notebooks folder."""
+    """Open JupyterLab on the notebooks folder (kernel sockets encrypted where pyzmq can)."""
     ensure_env()
-    _run(BIN / "jupyter", "lab", f"--notebook-dir={NOTEBOOKS}")
+    script = "from initiative_lib.notebooks import lab_arguments as a; print(*a(), sep='\\n')"
+    options = subprocess.run([PY, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
+    _run(BIN / "jupyter", "lab", f"--notebook-dir={NOTEBOOKS}", *options.stdout.split())
 
 
 def bench(*args: str) -> None:

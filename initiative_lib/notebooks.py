@@ -18,10 +18,10 @@ read it; each notebook still fits whatever the store lacks, so any one of them
 run alone gives the same outputs. Progress bars are turned off in the kernels (``INITIATIVE_PROGRESS=0``), so
 stored outputs hold no timings.
 
-The runner talks to its kernels over CurveZMQ-encrypted local sockets where
-pyzmq and the kernel support it (``transport_encryption="auto"`` of
-jupyter_client), so kernels do not warn that their traffic is plain text;
-elsewhere it uses jupyter_client's plain default.
+The runner (and JupyterLab started by ``python3 tasks.py lab``) talks to its
+kernels over CurveZMQ-encrypted local sockets where pyzmq and the kernel
+support it (:func:`kernel_settings`), so kernels do not warn that their traffic
+is plain text; elsewhere it uses jupyter_client's plain default.
 """
 
 from __future__ import annotations
@@ -78,15 +78,39 @@ def run_notebook(path: str | os.PathLike[str], *, timeout: int = 600) -> float:
     return time.perf_counter() - start
 
 
-def _kernel_config() -> Any:
-    """Kernel-manager settings: encrypted kernel sockets where pyzmq has CurveZMQ (see the module docstring)."""
+def kernel_settings() -> dict[str, dict[str, str]]:
+    """jupyter_client settings for the kernels the runner and ``python3 tasks.py lab`` start.
+
+    Encrypted kernel sockets (``transport_encryption="auto"``) where pyzmq has
+    CurveZMQ; jupyter_client refuses the setting without it, and then nothing
+    is set (plain local sockets, jupyter_client's default).
+
+    Examples
+    --------
+    >>> settings = kernel_settings()
+    >>> settings in ({"KernelManager": {"transport_encryption": "auto"}}, {})
+    True
+    """
     import zmq
+
+    return {"KernelManager": {"transport_encryption": "auto"}} if zmq.has("curve") else {}
+
+
+def lab_arguments() -> list[str]:
+    """:func:`kernel_settings` as ``jupyter lab`` command-line options.
+
+    Examples
+    --------
+    >>> all(a.startswith("--KernelManager.") for a in lab_arguments())
+    True
+    """
+    return [f"--{cls}.{name}={value}" for cls, options in kernel_settings().items() for name, value in options.items()]
+
+
+def _kernel_config() -> Any:
     from traitlets.config import Config
 
-    config = Config()
-    if zmq.has("curve"):  # "auto" is refused without it; then the default (no encryption) stays
-        config.KernelManager.transport_encryption = "auto"
-    return config
+    return Config(kernel_settings())
 
 
 def run_notebooks(paths: Sequence[str | os.PathLike[str]], *, jobs: int = DEFAULT_JOBS, timeout: int = 600) -> float:

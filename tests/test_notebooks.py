@@ -142,3 +142,81 @@ def test_runner_kernels_do_not_warn_of_plain_text_sockets(tmp_path):
     assert "without encryption" not in done.stderr
     assert "ran quiet.ipynb in" in done.stderr
     assert json.loads(path.read_text())["cells"][0]["outputs"][0]["text"] == ["42\n"]
+
+
+@pytest.mark.slow
+def test_lab_kernels_run_code_on_encrypted_sockets(tmp_path):
+    """JupyterLab started with ``lab_arguments()`` (as ``python3 tasks.py lab`` does) runs code, and no kernel warns."""
+    import asyncio
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    zmq = pytest.importorskip("zmq")
+    pytest.importorskip("jupyterlab")
+    httpclient = pytest.importorskip("tornado.httpclient")
+    websocket = pytest.importorskip("tornado.websocket")
+    from initiative_lib.notebooks import lab_arguments
+
+    if not zmq.has("curve"):
+        pytest.skip("this pyzmq has no CurveZMQ")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    log = tmp_path / "lab.log"
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+           "--ServerApp.open_browser=False", "--ServerApp.allow_root=True", "--IdentityProvider.token=t",
+           f"--ServerApp.root_dir={tmp_path}", *lab_arguments()]  # fmt: skip
+    base, auth = f"127.0.0.1:{port}", {"Authorization": "token t"}
+
+    async def run_code() -> str:
+        client = httpclient.AsyncHTTPClient()
+        for _ in range(120):  # the server takes a few seconds to start
+            try:
+                await client.fetch(httpclient.HTTPRequest(f"http://{base}/api/status", headers=auth))
+                break
+            except (ConnectionError, httpclient.HTTPClientError, OSError):
+                await asyncio.sleep(0.5)
+        kernel = await client.fetch(
+            httpclient.HTTPRequest(
+                f"http://{base}/api/kernels", method="POST", body='{"name": "python3"}', headers=auth
+            )
+        )
+        kid = json.loads(kernel.body)["id"]
+        url = f"ws://{base}/api/kernels/{kid}/channels?session_id=test"
+        ws = await websocket.websocket_connect(httpclient.HTTPRequest(url, headers=auth))
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "username": "t", "session": "test", "msg_type": "execute_request", "version": "5.3"}
+        content = {"code": "print(6 * 7)", "silent": False, "store_history": False, "user_expressions": {},
+                   "allow_stdin": False}  # fmt: skip
+        ws.write_message(json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
+                                     "channel": "shell", "buffers": []}))  # fmt: skip
+        while True:
+            message = await asyncio.wait_for(ws.read_message(), 60)
+            assert message is not None, "the kernel's channel closed before any output"
+            if isinstance(message, str):
+                reply = json.loads(message)
+                if reply.get("msg_type") == "stream" and reply["parent_header"].get("msg_id") == msg_id:
+                    return reply["content"]["text"]
+
+    with log.open("w") as err:
+        server = subprocess.Popen(cmd, stdout=err, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+        try:
+            assert asyncio.run(asyncio.wait_for(run_code(), 120)) == "42\n"
+            time.sleep(0.5)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:  # pragma: no cover - a server that does not stop
+                server.kill()
+    assert "without encryption" not in log.read_text()
