@@ -41,6 +41,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,6 @@ import scipy.sparse as sp
 from initiative_lib.build.sources.ungdc import (
     Country,
     SpeechKey,
-    code_points,
     paragraph_spans,
     paragraph_spans_many,
     speech_paths,
@@ -62,7 +62,7 @@ from initiative_lib.corpus.matrix import DocumentTermMatrix
 from initiative_lib.paths import PACKAGE_DIR, cache_dir
 from initiative_lib.progress import Progress, want_progress
 from initiative_lib.text.cleaning import read_clean
-from initiative_lib.text.counting import TokenCounter, warm_up
+from initiative_lib.text.counting import TokenCounter, code_points, warm_up
 
 __all__ = ["BATCH_FILES", "BATCH_TEXTS", "GROUP_BATCHES", "count_texts", "paragraph_spans", "ungdc_paragraph_matrix"]
 
@@ -263,25 +263,17 @@ def _run(
     # results instead of every batch's (the groups do not depend on n_jobs either)
     groups = [batches[i : i + GROUP_BATCHES] for i in range(0, len(batches), GROUP_BATCHES)]
     task = group if group is not None else functools.partial(_merge_group, func)
+    parallel = n_jobs > 1 and len(groups) > 1
+    if parallel:
+        warm_up()  # compiled once here: forked workers inherit it
+        if group is not None:
+            paragraph_spans_many(["."])
     try:
-        if n_jobs > 1 and len(groups) > 1:
-            warm_up()  # compiled once here: forked workers inherit it
-            if group is not None:
-                paragraph_spans_many(["."])
-            with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-                for one, result in zip(groups, pool.map(task, groups), strict=True):
-                    for _ in one:  # in group order, whatever finishes first
-                        bar.step()
-                    yield result
-        elif group is not None:
-            for one in groups:
-                result = group(one)
+        with ProcessPoolExecutor(max_workers=n_jobs) if parallel else nullcontext() as pool:
+            results = pool.map(task, groups) if pool is not None else map(task, groups)
+            for one, result in zip(groups, results, strict=True):  # in group order, whatever finishes first
                 for _ in one:
                     bar.step()
-                yield result
-        else:
-            for result in map(func, batches):
-                bar.step()
                 yield result
     finally:
         bar.done()

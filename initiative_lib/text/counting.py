@@ -203,6 +203,34 @@ class _Numbering:
         return self.store[: self.used - 1].tobytes().decode("utf-32-le", "surrogatepass").split(" ")
 
 
+def code_points(texts: list[str]) -> np.ndarray:
+    r"""The code points of ``"\n".join(texts)`` as a ``np.uint32`` array (UTF-32; lone surrogates kept).
+
+    Examples
+    --------
+    >>> code_points(["ab", "é"]).tolist()
+    [97, 98, 10, 233]
+    """
+    return np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def check_code_points(texts: list[str], chars: np.ndarray) -> None:
+    """Raise ``ValueError`` unless ``chars`` has as many code points as :func:`code_points` of ``texts``.
+
+    Examples
+    --------
+    >>> check_code_points(["ab", "c"], code_points(["ab", "c"]))
+    >>> check_code_points(["ab"], code_points(["ab", "c"]))
+    Traceback (most recent call last):
+    ...
+    ValueError: chars holds (4,) code points; the texts joined by line breaks have 2
+    """
+    size = sum(map(len, texts)) + len(texts) - 1 if texts else 0
+    if chars.shape != (size,):
+        msg = f"chars holds {chars.shape} code points; the texts joined by line breaks have {size}"
+        raise ValueError(msg)
+
+
 _HYPHEN = 45
 
 
@@ -301,10 +329,7 @@ class TokenCounter:
             msg = f"n_spans adds up to {first} rows; spans has {len(spans)}"
             raise ValueError(msg)
         if chars is not None and empty:
-            size = sum(map(len, texts)) + len(texts) - 1 if texts else 0
-            if chars.shape != (size,):
-                msg = f"chars holds {chars.shape} code points; the texts joined by line breaks have {size}"
-                raise ValueError(msg)
+            check_code_points(texts, chars)
             self._chars = chars
 
     def __len__(self) -> int:
@@ -496,4 +521,4 @@ def warm_up() -> None:
         _Numbering(TABLE_SLOTS).number(plain, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64))
 
 
-__all__ = ["AVAILABLE", "COMPILED_FROM", "TABLE_SLOTS", "TokenCounter", "warm_up"]
+__all__ = ["AVAILABLE", "COMPILED_FROM", "TABLE_SLOTS", "TokenCounter", "check_code_points", "code_points", "warm_up"]

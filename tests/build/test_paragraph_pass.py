@@ -22,12 +22,11 @@ from hypothesis import strategies as st
 from initiative_lib.build.sources.ungdc import (
     LONG_LINE_CHARS,
     _space_table,
-    code_points,
     paragraph_spans,
     paragraph_spans_many,
 )
 from initiative_lib.text.cleaning import clean_text
-from initiative_lib.text.counting import TokenCounter, _separate
+from initiative_lib.text.counting import TokenCounter, _separate, code_points
 from initiative_lib.text.tokens import lower_is_per_token, separated, tokenize
 
 _LINES = [

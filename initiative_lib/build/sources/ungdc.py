@@ -57,6 +57,7 @@ from initiative_lib.errors import CorpusError
 from initiative_lib.paths import UN_REGIONS
 from initiative_lib.progress import Progress, want_progress
 from initiative_lib.text.cleaning import CleaningRecord, clean_text, decode_bytes
+from initiative_lib.text.counting import check_code_points, code_points
 from initiative_lib.text.tokens import TOKEN_RE, count_segment, non_ascii_chars, separated
 
 FIRST_SESSION_YEAR = 1945  # year = session + 1945 (session 25 met in 1970)
@@ -467,7 +468,8 @@ def paragraph_spans_many(
     line's white-space-normalised length and sentence end, and each text's
     median and 90th-percentile line length, are computed with NumPy for all
     lines at once, without a Python loop over lines or characters. ``chars``, if
-    given, must be those code points (``np.uint32``; :func:`code_points`), read
+    given, must be those code points (``np.uint32``;
+    :func:`~initiative_lib.text.counting.code_points`), read
     once for this and for :meth:`~initiative_lib.text.counting.TokenCounter.add_many`.
 
     Examples
@@ -482,10 +484,7 @@ def paragraph_spans_many(
     np.cumsum(sizes[:-1] + 1, out=text_start[1:])
     if chars is None:
         chars = code_points(texts)
-    size = int(sizes.sum()) + n_texts - 1 if n_texts else 0
-    if chars.shape != (size,):
-        msg = f"chars holds {chars.shape} code points; the texts joined by line breaks have {size}"
-        raise ValueError(msg)
+    check_code_points(texts, chars)
     n = len(chars)
     if not n:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(n_texts, dtype=np.int64)
@@ -558,17 +557,6 @@ def paragraph_spans_many(
     base = text_start[end_text]
     spans = np.stack((line_start[starts] - base, line_end[ends] - base), axis=1)
     return spans, np.bincount(end_text, minlength=n_texts)
-
-
-def code_points(texts: list[str]) -> np.ndarray:
-    r"""The code points of ``"\n".join(texts)`` as a ``np.uint32`` array (UTF-32; lone surrogates kept).
-
-    Examples
-    --------
-    >>> code_points(["ab", "é"]).tolist()
-    [97, 98, 10, 233]
-    """
-    return np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 @functools.cache
