@@ -42,6 +42,17 @@ DEFAULT_JOBS = 2
 MEASURED_SECONDS = {"01": 6, "02": 8, "03": 34, "04": 22, "05": 29, "06": 11, "07": 36, "08": 48}
 
 
+def expected_seconds(path: str | os.PathLike[str]) -> float:
+    """A notebook's measured run time (:data:`MEASURED_SECONDS`); infinite for one not measured yet.
+
+    Examples
+    --------
+    >>> expected_seconds("notebooks/03-fit-topics.ipynb"), expected_seconds("09-new.ipynb")
+    (34, inf)
+    """
+    return MEASURED_SECONDS.get(Path(path).name[:2], float("inf"))  # a new notebook may be long: start it early
+
+
 def longest_first(paths: Sequence[str | os.PathLike[str]]) -> list[str | os.PathLike[str]]:
     """``paths`` in the order to start them: the longest measured first, notebooks not measured before all.
 
@@ -50,8 +61,7 @@ def longest_first(paths: Sequence[str | os.PathLike[str]]) -> list[str | os.Path
     >>> longest_first(["01-a.ipynb", "07-b.ipynb", "09-new.ipynb", "03-c.ipynb"])
     ['09-new.ipynb', '07-b.ipynb', '03-c.ipynb', '01-a.ipynb']
     """
-    unknown = float("inf")  # a new notebook may be long: start it early
-    return sorted(paths, key=lambda p: -MEASURED_SECONDS.get(Path(p).name[:2], unknown))
+    return sorted(paths, key=lambda p: -expected_seconds(p))
 
 
 def run_notebook(path: str | os.PathLike[str], *, timeout: int = 600) -> float:

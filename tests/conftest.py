@@ -65,11 +65,11 @@ def start_order(path: Path) -> float:
     >>> start_order(ROOT / "notebooks/99-new.ipynb"), start_order(ROOT / "tests/text/test_tokens.py")
     (-inf, 0)
     """
-    from initiative_lib.notebooks import MEASURED_SECONDS
+    from initiative_lib.notebooks import expected_seconds
 
     rel = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
     if path.suffix == ".ipynb":
-        return -MEASURED_SECONDS.get(path.name[:2], float("inf"))
+        return -expected_seconds(path)
     return -LONG_FILES.get(rel, 0)
 
 
